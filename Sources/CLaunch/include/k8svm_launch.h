@@ -1,0 +1,23 @@
+#ifndef K8SVM_LAUNCH_H
+#define K8SVM_LAUNCH_H
+
+#include <sys/types.h>
+
+/// What a child process is started with. Fields ending in _fd are -1 to inherit the parent's descriptor.
+typedef struct {
+    const char *path;
+    char *const *argv;
+    char *const *envp;
+    const char *working_directory; /* NULL: the parent's */
+    int stdin_fd;
+    int stdout_fd;
+    int stderr_fd;
+    int new_process_group; /* the child leads its own group, so a terminal's Ctrl-C reaches only the parent */
+    int die_with_parent;   /* SIGKILL the child if the parent dies, even by SIGKILL */
+} k8svm_launch_request;
+
+/// Forks and execs. On success returns the child's pid. On failure returns -1 and sets *failed_errno and
+/// *failed_step ("fork", "chdir", "exec", ...) to what went wrong in the parent or the child.
+pid_t k8svm_launch(const k8svm_launch_request *request, int *failed_errno, const char **failed_step);
+
+#endif

@@ -1,0 +1,89 @@
+#define _GNU_SOURCE
+#include "k8svm_launch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* What the child reports through the close-on-exec pipe when it cannot exec: a step code and errno. */
+struct child_failure {
+    int step;
+    int error;
+};
+
+static const char *const step_names[] = {"fork", "pipe", "prctl", "setpgid", "dup2", "chdir", "sigprocmask", "exec"};
+
+static void fail_in_child(int pipe_fd, int step) {
+    struct child_failure failure = {step, errno};
+    ssize_t ignored = write(pipe_fd, &failure, sizeof failure);
+    (void)ignored;
+    _exit(127);
+}
+
+/* Only async-signal-safe calls happen between fork and exec. */
+static void child(const k8svm_launch_request *request, pid_t parent, int pipe_fd) {
+    if (request->die_with_parent) {
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail_in_child(pipe_fd, 2);
+        if (getppid() != parent) _exit(127);
+    }
+    if (request->new_process_group && setpgid(0, 0) != 0) fail_in_child(pipe_fd, 3);
+    int fds[3] = {request->stdin_fd, request->stdout_fd, request->stderr_fd};
+    for (int target = 0; target < 3; target++) {
+        if (fds[target] >= 0 && fds[target] != target && dup2(fds[target], target) < 0) fail_in_child(pipe_fd, 4);
+        if (fds[target] == target) {
+            int flags = fcntl(target, F_GETFD);
+            if (flags >= 0) fcntl(target, F_SETFD, flags & ~FD_CLOEXEC);
+        }
+    }
+    if (request->working_directory && chdir(request->working_directory) != 0) fail_in_child(pipe_fd, 5);
+    struct sigaction defaults;
+    memset(&defaults, 0, sizeof defaults);
+    defaults.sa_handler = SIG_DFL;
+    for (int signal_number = 1; signal_number < NSIG; signal_number++) {
+        if (signal_number != SIGKILL && signal_number != SIGSTOP) sigaction(signal_number, &defaults, NULL);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    if (sigprocmask(SIG_SETMASK, &none, NULL) != 0) fail_in_child(pipe_fd, 6);
+    execve(request->path, request->argv, request->envp);
+    fail_in_child(pipe_fd, 7);
+}
+
+pid_t k8svm_launch(const k8svm_launch_request *request, int *failed_errno, const char **failed_step) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) {
+        *failed_errno = errno;
+        *failed_step = step_names[1];
+        return -1;
+    }
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+        *failed_errno = errno;
+        *failed_step = step_names[0];
+        close(report[0]);
+        close(report[1]);
+        return -1;
+    }
+    if (pid == 0) child(request, parent, report[1]);
+
+    close(report[1]);
+    struct child_failure failure;
+    ssize_t got;
+    do {
+        got = read(report[0], &failure, sizeof failure);
+    } while (got < 0 && errno == EINTR);
+    close(report[0]);
+    if (got == (ssize_t)sizeof failure) {
+        int status;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+        *failed_errno = failure.error;
+        *failed_step = step_names[failure.step];
+        return -1;
+    }
+    return pid;
+}

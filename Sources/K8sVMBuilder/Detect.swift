@@ -1,0 +1,18 @@
+import K8sVMCore
+
+/// `bin/detect SRC_DIR METADATA_DIR`: claims exactly the package types the configured backend can serve.
+/// It reads only `metadata.json`: no network, no build.
+struct Detect {
+    let context: BuilderContext
+
+    func run(sourceDirectory: String, metadataDirectory: String) throws -> Int32 {
+        let metadata = try PackageMetadata.load(fromDirectory: metadataDirectory)
+        let servable = try context.virtualMachine().servableTypes()
+        guard servable.contains(metadata.type) else {
+            let names = servable.map(\.rawValue).sorted().joined(separator: ", ")
+            BuilderLog.line("k8svm detect: not claiming \(metadata.typeName) package \"\(metadata.label)\" (backend \(context.configuration.backend.rawValue) serves: \(names))")
+            return 1
+        }
+        return 0
+    }
+}

@@ -1,0 +1,25 @@
+import K8sVMCore
+
+/// `bin/run BUILD_DIR RUN_METADATA_DIR`: starts the chaincode and lives exactly as long as it does.
+///
+/// SIGTERM, SIGINT and SIGHUP stop the chaincode (forced after `stopGracePeriod`); the exit code is the
+/// chaincode's own (128 + signal when a signal ended it).
+struct Run {
+    let context: BuilderContext
+
+    func run(buildDirectory: String, runMetadataDirectory: String) async throws -> Int32 {
+        let connection = try PeerConnection.load(fromDirectory: runMetadataDirectory)
+        let record = try BuildRecord.read(fromDirectory: buildDirectory)
+        let vm = try context.virtualMachine()
+        let instance = try await vm.start(record, buildDirectory: buildDirectory, connection: connection)
+        let grace = context.configuration.local.stopGracePeriod
+        TerminationSignals.shared.setHandler { signal in
+            BuilderLog.line("k8svm run: signal \(signal): stopping chaincode \(connection.chaincodeID)")
+            Task { await instance.stop(grace: grace) }
+        }
+        let status = await instance.wait()
+        TerminationSignals.shared.setHandler(nil)
+        BuilderLog.line("k8svm run: chaincode \(connection.chaincodeID) \(status)")
+        return status.code
+    }
+}

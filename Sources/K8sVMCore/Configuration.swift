@@ -1,0 +1,137 @@
+import Foundation
+import Yams
+
+/// K8sVM's effective settings: defaults, then the YAML file, then `K8SVM_*` environment variables.
+///
+/// Every setting has one YAML key path (`local.goCommand`) and one variable derived from it
+/// (`K8SVM_LOCAL_GO_COMMAND`). An unknown key or variable, or a value of the wrong form, is an error naming it.
+public struct Configuration: Sendable, Equatable {
+    public var backend: Backend = .local
+    /// Settings of the local-process backend.
+    public var local = Local()
+
+    /// Settings of the local-process backend.
+    public struct Local: Sendable, Equatable {
+        /// The `go` command used to build `golang` packages (a name looked up in PATH, or a path).
+        public var goCommand = "go"
+        /// Where Go's build and module caches live; empty means `$TMPDIR/k8svm-go` (the peer passes no HOME).
+        public var goCache = ""
+        /// How long a local build may take before it is stopped.
+        public var buildTimeout: Duration = .seconds(240)
+        /// After SIGTERM, how long the chaincode gets before it is killed (the peer kills `run` 5 s after SIGTERM).
+        public var stopGracePeriod: Duration = .seconds(4)
+    }
+
+    public init() {}
+
+    /// Where a value came from, for `k8svm config show`.
+    public enum Source: Equatable, Sendable, CustomStringConvertible {
+        case defaultValue, file(String), environment(String)
+        public var description: String {
+            switch self {
+            case .defaultValue: "default"
+            case .file(let path): path
+            case .environment(let name): "$\(name)"
+            }
+        }
+    }
+
+    /// The source of each setting, keyed by YAML key path.
+    public private(set) var sources: [String: Source] = [:]
+
+    /// Variables with the `K8SVM_` prefix that are not settings but are read elsewhere.
+    public static let reservedVariables: Set<String> = ["K8SVM_CONFIG"]
+    /// Prefixes of variables that belong to the test suite, not to K8sVM.
+    public static let reservedVariablePrefixes = ["K8SVM_TEST_"]
+
+    /// Loads the effective configuration.
+    /// - Parameters:
+    ///   - builderDirectory: the builder's root (the parent of `bin/`), where `k8svm.yaml` is looked for.
+    ///   - environment: the process environment.
+    public static func load(builderDirectory: String?, environment: [String: String]) throws -> Configuration {
+        var configuration = Configuration()
+        if let explicit = environment["K8SVM_CONFIG"], !explicit.isEmpty {
+            guard let data = FileManager.default.contents(atPath: explicit) else {
+                throw K8sVMError("K8SVM_CONFIG: cannot read \(explicit)")
+            }
+            try configuration.apply(yaml: String(decoding: data, as: UTF8.self), source: explicit)
+        } else if let builderDirectory {
+            let file = builderDirectory + "/k8svm.yaml"
+            if let data = FileManager.default.contents(atPath: file) {
+                try configuration.apply(yaml: String(decoding: data, as: UTF8.self), source: file)
+            }
+        }
+        try configuration.apply(environment: environment)
+        return configuration
+    }
+
+    /// Applies a YAML document on top of the current values.
+    public mutating func apply(yaml text: String, source: String) throws {
+        let document: Any?
+        do {
+            document = try Yams.load(yaml: text)
+        } catch {
+            throw K8sVMError("\(source): not valid YAML: \(error)")
+        }
+        guard let document else { return }
+        guard let root = document as? [String: Any] else {
+            throw K8sVMError("\(source): the top level must be a mapping of settings")
+        }
+        try apply(mapping: root, prefix: "", source: source)
+    }
+
+    private mutating func apply(mapping: [String: Any], prefix: String, source: String) throws {
+        for (key, value) in mapping.sorted(by: { $0.key < $1.key }) {
+            let path = prefix + key
+            if let nested = value as? [String: Any] {
+                guard Self.settings.contains(where: { $0.key.hasPrefix(path + ".") }) else {
+                    throw K8sVMError("\(source): unknown key \"\(path)\"")
+                }
+                try apply(mapping: nested, prefix: path + ".", source: source)
+                continue
+            }
+            guard let setting = Self.settings.first(where: { $0.key == path }) else {
+                if Self.settings.contains(where: { $0.key.hasPrefix(path + ".") }) {
+                    throw K8sVMError("\(source): \"\(path)\" must be a mapping")
+                }
+                throw K8sVMError("\(source): unknown key \"\(path)\"")
+            }
+            guard value is String || value is Int || value is Double || value is Bool else {
+                throw K8sVMError("\(source): \"\(path)\" must be a single value")
+            }
+            try setting.assign(&self, "\(value)", "\(source): \"\(path)\"")
+            sources[path] = .file(source)
+        }
+    }
+
+    /// Applies `K8SVM_*` variables; an unknown one is an error naming it.
+    public mutating func apply(environment: [String: String]) throws {
+        for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix("K8SVM_") {
+            if Self.reservedVariables.contains(name) || Self.reservedVariablePrefixes.contains(where: name.hasPrefix) {
+                continue
+            }
+            guard let setting = Self.settings.first(where: { $0.variable == name }) else {
+                throw K8sVMError("unknown environment variable \(name) (settings: \(Self.settings.map(\.variable).joined(separator: ", ")))")
+            }
+            try setting.assign(&self, value, name)
+            sources[setting.key] = .environment(name)
+        }
+    }
+
+    /// The effective settings as YAML, each line commented with where its value came from.
+    public func rendered() -> String {
+        var lines: [String] = []
+        var section = ""
+        for setting in Self.settings {
+            let parts = setting.key.split(separator: ".")
+            let indent = parts.count > 1 ? "  " : ""
+            if parts.count > 1, String(parts[0]) != section {
+                section = String(parts[0])
+                lines.append("\(section):")
+            }
+            let source = sources[setting.key] ?? .defaultValue
+            lines.append("\(indent)\(parts.last!): \(setting.render(self))  # \(source)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

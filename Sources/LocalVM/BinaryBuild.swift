@@ -1,0 +1,31 @@
+import Foundation
+import K8sVMCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `build` for a `binary` package: the prebuilt executable is copied into the build directory.
+struct BinaryBuild {
+    let request: BuildRequest
+
+    /// The executable's name inside the build directory.
+    static let outputName = "chaincode"
+
+    func run() throws -> BuildRecord {
+        let relative = request.metadata.executable ?? "chaincode"
+        let source = try FileTree.pathInside(root: request.sourceDirectory, relative: relative)
+        guard FileManager.default.fileExists(atPath: source) else {
+            throw K8sVMError("binary package has no executable \"\(relative)\" at its root (name it in metadata.json \"executable\")")
+        }
+        guard try FileTree.kind(of: source) == .regular else {
+            throw K8sVMError("\(relative) is not a regular file (links and special files are refused)")
+        }
+        guard access(source, X_OK) == 0 else {
+            throw K8sVMError("\(relative) is not executable (set its execute permission before packaging)")
+        }
+        try FileTree.copyFile(from: source, to: request.buildDirectory + "/" + Self.outputName)
+        return BuildRecord(backend: Backend.local.rawValue, type: .binary, label: request.metadata.label,
+                           executable: Self.outputName,
+                           arguments: request.metadata.arguments ?? BuildRecord.goStartArguments)
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import K8sVMCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A temporary directory only its owner can enter (0700), removed by `remove()`.
+public struct PrivateDirectory: Sendable {
+    public let path: String
+
+    /// Creates `$TMPDIR/<prefix>XXXXXX` (or under /tmp).
+    public init(prefix: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let base = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array("\(base)/\(prefix)XXXXXX".utf8CString)
+        guard let created = mkdtemp(&template) else {
+            throw K8sVMError("cannot create a private directory in \(base): \(String(cString: strerror(errno)))")
+        }
+        path = String(cString: created)
+    }
+
+    /// Writes `contents` to `name` inside the directory with mode 0600.
+    public func write(_ contents: Data, to name: String) throws {
+        let file = path + "/" + name
+        let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw K8sVMError("cannot create \(file): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let written = contents.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        guard written == contents.count else { throw K8sVMError("cannot write \(file)") }
+    }
+
+    /// Removes the directory and everything in it.
+    public func remove() {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+
+/// Where the builder is installed: the parent of the `bin/` directory the program was started from.
+enum BuilderLocation {
+    /// `DIR` for `DIR/bin/run`; the path is taken as invoked (links are not resolved), looked up in PATH if bare.
+    static func builderDirectory(invokedAs: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        var program = invokedAs
+        if !program.contains("/") {
+            guard let found = (environment["PATH"] ?? "").split(separator: ":")
+                .map({ "\($0)/\(program)" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+            else { return nil }
+            program = found
+        }
+        if !program.hasPrefix("/") {
+            program = FileManager.default.currentDirectoryPath + "/" + program
+        }
+        let url = URL(fileURLWithPath: program).standardized
+        return url.deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
+    /// This executable's own file, to copy into a builder directory.
+    static func executablePath() throws -> String {
+        try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+    }
+}
