@@ -2,7 +2,7 @@ import K8sVMCore
 
 /// `bin/run BUILD_DIR RUN_METADATA_DIR`: starts the chaincode and lives exactly as long as it does.
 ///
-/// SIGTERM, SIGINT and SIGHUP stop the chaincode (forced after `stopGracePeriod`); the exit code is the
+/// SIGTERM, SIGINT and SIGHUP are forwarded to the chaincode (SIGKILL follows after `stopGracePeriod`); the exit code is the
 /// chaincode's own (128 + signal when a signal ended it).
 struct Run {
     let context: BuilderContext
@@ -15,7 +15,7 @@ struct Run {
         let grace = context.configuration.local.stopGracePeriod
         TerminationSignals.shared.setHandler { signal in
             BuilderLog.line("k8svm run: signal \(signal): stopping chaincode \(connection.chaincodeID)")
-            Task { await instance.stop(grace: grace) }
+            Task { await instance.stop(signal: signal, grace: grace) }
         }
         let status = await instance.wait()
         TerminationSignals.shared.setHandler(nil)

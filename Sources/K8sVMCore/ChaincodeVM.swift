@@ -16,8 +16,9 @@ public protocol ChaincodeVM: Sendable {
 
 /// A started chaincode. It ends by itself, or when stopped.
 public protocol ChaincodeInstance: Sendable {
-    /// Asks the chaincode to stop (SIGTERM or the backend's equivalent) and forces it after `grace`.
-    func stop(grace: Duration) async
+    /// Asks the chaincode to stop (`signal` for a process, the backend's equivalent elsewhere) and forces it
+    /// after `grace`.
+    func stop(signal: Int32, grace: Duration) async
     /// Waits for the chaincode to end and returns how it ended.
     func wait() async -> ExitStatus
 }

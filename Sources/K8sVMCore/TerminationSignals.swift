@@ -1,15 +1,14 @@
+import CLaunch
+import Foundation
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
 #endif
-import Foundation
 
-/// Routes SIGTERM, SIGINT and SIGHUP to one handler on a dedicated thread.
+/// Routes SIGTERM, SIGINT and SIGHUP to one handler, run on a dedicated thread.
 ///
-/// `install()` must run first thing in `main`, before any other thread exists: it blocks the signals in the calling
-/// thread, every thread created later inherits that mask, and only the router's thread takes them (`sigwait`). Until a
-/// command sets a handler, a signal ends the process with 128 + its number, as if it were not blocked.
+/// A C handler writes each signal's number to a pipe (the only async-signal-safe way out of a handler); a thread
+/// reads the pipe and calls the current handler. This works whichever thread the kernel picks for the signal. Until a
+/// command sets a handler, a signal ends the process with 128 + its number, as if it were not caught.
 public final class TerminationSignals: @unchecked Sendable {
     /// The signals a launcher forwards or turns into a clean stop.
     public static let handled: [Int32] = [SIGTERM, SIGINT, SIGHUP]
@@ -20,20 +19,23 @@ public final class TerminationSignals: @unchecked Sendable {
     private var handler: (@Sendable (Int32) -> Void)?
     private var installed = false
 
-    /// Blocks the signals and starts the thread that waits for them.
+    /// Catches the signals and starts the thread that delivers them.
     public func install() {
         lock.lock()
         defer { lock.unlock() }
         guard !installed else { return }
         installed = true
-        var set = Self.signalSet()
-        pthread_sigmask(SIG_BLOCK, &set, nil)
+        let readEnd = Self.handled.withUnsafeBufferPointer { k8svm_signal_pipe($0.baseAddress, Int32($0.count)) }
+        guard readEnd >= 0 else { return }
         let thread = Thread { [self] in
-            var waitSet = Self.signalSet()
+            var byte: UInt8 = 0
             while true {
-                var received: Int32 = 0
-                guard sigwait(&waitSet, &received) == 0 else { continue }
-                self.deliver(received)
+                let count = read(readEnd, &byte, 1)
+                if count == 1 {
+                    deliver(Int32(byte))
+                } else if count == 0 || errno != EINTR {
+                    return
+                }
             }
         }
         thread.name = "k8svm-signals"
@@ -56,12 +58,5 @@ public final class TerminationSignals: @unchecked Sendable {
         } else {
             exit(128 + signal)
         }
-    }
-
-    private static func signalSet() -> sigset_t {
-        var set = sigset_t()
-        sigemptyset(&set)
-        for signal in handled { sigaddset(&set, signal) }
-        return set
     }
 }

@@ -51,12 +51,16 @@ public final class ChildProcess: Sendable {
         }
         var failedErrno: Int32 = 0
         var failedStep: UnsafePointer<CChar>?
-        let pid = path.withCString { cPath in
-            withOptionalCString(specification.workingDirectory) { cwd in
-                var request = k8svm_launch_request(
-                    path: cPath, argv: argv.pointer, envp: envp.pointer, working_directory: cwd,
-                    stdin_fd: -1, stdout_fd: stdoutFD, stderr_fd: stderrFD, new_process_group: 1, die_with_parent: 1)
-                return k8svm_launch(&request, &failedErrno, &failedStep)
+        let workingDirectory = specification.workingDirectory
+        // PR_SET_PDEATHSIG fires when the forking *thread* ends, so every fork happens on one thread that never does.
+        let pid = LaunchThread.shared.perform {
+            path.withCString { cPath in
+                withOptionalCString(workingDirectory) { cwd in
+                    var request = k8svm_launch_request(
+                        path: cPath, argv: argv.pointer, envp: envp.pointer, working_directory: cwd,
+                        stdin_fd: -1, stdout_fd: stdoutFD, stderr_fd: stderrFD, new_process_group: 1, die_with_parent: 1)
+                    return k8svm_launch(&request, &failedErrno, &failedStep)
+                }
             }
         }
         guard pid > 0 else {
@@ -81,10 +85,11 @@ public final class ChildProcess: Sendable {
         await exitStatus.value()
     }
 
-    /// SIGTERM now, SIGKILL to the whole group if it is still running after `grace`; returns once it has ended.
+    /// `signal` (SIGTERM by default) now, SIGKILL to the whole group if it is still running after `grace`;
+    /// returns once it has ended.
     @discardableResult
-    public func terminate(grace: Duration) async -> ExitStatus {
-        signal(SIGTERM)
+    public func terminate(signal first: Int32 = SIGTERM, grace: Duration) async -> ExitStatus {
+        signal(first)
         _ = await ends(within: grace) { self.signal(SIGKILL) }
         return await wait()
     }
@@ -109,12 +114,53 @@ public final class ChildProcess: Sendable {
 
     /// Resolves a command name through PATH as execvp would; paths with a slash are taken as they are.
     static func resolve(_ executable: String, path: String?) throws -> String {
-        if executable.contains("/") { return executable }
+        if executable.contains("/") {
+            guard access(executable, X_OK) == 0 else {
+                throw K8sVMError("cannot execute \(executable): \(String(cString: strerror(errno)))")
+            }
+            return executable
+        }
         for directory in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
             let candidate = "\(directory)/\(executable)"
             if access(candidate, X_OK) == 0 { return candidate }
         }
         throw K8sVMError("\(executable): command not found in PATH")
+    }
+}
+
+/// The one thread that forks every child, alive as long as the process.
+private final class LaunchThread: @unchecked Sendable {
+    static let shared = LaunchThread()
+    private let condition = NSCondition()
+    private var pending: [() -> Void] = []
+
+    private init() {
+        let thread = Thread { [self] in
+            while true {
+                condition.lock()
+                while pending.isEmpty { condition.wait() }
+                let job = pending.removeFirst()
+                condition.unlock()
+                job()
+            }
+        }
+        thread.name = "k8svm-launch"
+        thread.start()
+    }
+
+    /// Runs `body` on the launch thread and returns its result (a fork takes well under a millisecond).
+    func perform<T>(_ body: @escaping () -> T) -> T {
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var result: T?
+        condition.lock()
+        pending.append {
+            result = body()
+            done.signal()
+        }
+        condition.signal()
+        condition.unlock()
+        done.wait()
+        return result!
     }
 }
 

@@ -39,8 +39,8 @@ public final class LocalChaincodeInstance: ChaincodeInstance {
         }
     }
 
-    public func stop(grace: Duration) async {
-        await process.terminate(grace: grace)
+    public func stop(signal: Int32, grace: Duration) async {
+        await process.terminate(signal: signal, grace: grace)
     }
 
     /// Waits for the process to end, then removes its TLS directory.

@@ -10,7 +10,8 @@ public struct PrivateDirectory: Sendable {
 
     /// Creates `$TMPDIR/<prefix>XXXXXX` (or under /tmp).
     public init(prefix: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        let base = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var base = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        while base.count > 1, base.hasSuffix("/") { base.removeLast() }
         var template = Array("\(base)/\(prefix)XXXXXX".utf8CString)
         guard let created = mkdtemp(&template) else {
             throw K8sVMError("cannot create a private directory in \(base): \(String(cString: strerror(errno)))")

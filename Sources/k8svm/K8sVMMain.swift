@@ -7,7 +7,6 @@ import K8sVMCore
 @main
 enum K8sVMMain {
     static func main() async {
-        // Signals are routed before any other thread exists (see TerminationSignals).
         TerminationSignals.shared.install()
 
         let invokedAs = CommandLine.arguments[0]
