@@ -19,9 +19,8 @@ public final class ArchiveReader {
         buffer = nil
         Self.enableFormats(handle)
         if archive_read_open_filename(handle, path, 64 * 1024) != ARCHIVE_OK {
-            let reason = Self.message(handle)
-            archive_read_free(handle)
-            throw K8sVMError("cannot read \(path): \(reason)")
+            // deinit frees the handle: every stored property is set, so a throwing init still runs it.
+            throw K8sVMError("cannot read \(path): \(Self.message(handle))")
         }
     }
 
@@ -34,10 +33,7 @@ public final class ArchiveReader {
         buffer = copy
         Self.enableFormats(handle)
         if archive_read_open_memory(handle, copy.baseAddress, data.count) != ARCHIVE_OK {
-            let reason = Self.message(handle)
-            archive_read_free(handle)
-            copy.deallocate()
-            throw K8sVMError("cannot read \(name): \(reason)")
+            throw K8sVMError("cannot read \(name): \(Self.message(handle))")
         }
     }
 
