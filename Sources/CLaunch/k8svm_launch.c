@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -107,8 +108,14 @@ int k8svm_signal_pipe(const int *signals, int count) {
     action.sa_handler = write_signal_number;
     action.sa_flags = SA_RESTART;
     sigemptyset(&action.sa_mask);
+    sigset_t handled;
+    sigemptyset(&handled);
     for (int i = 0; i < count; i++) {
         if (sigaction(signals[i], &action, NULL) != 0) return -1;
+        sigaddset(&handled, signals[i]);
     }
+    /* A parent may have started us with these signals blocked (a mask is inherited across exec): unblock them in
+       this thread, and so in every thread it creates from now on, or they would stay pending forever. */
+    if (pthread_sigmask(SIG_UNBLOCK, &handled, NULL) != 0) return -1;
     return fds[0];
 }

@@ -25,18 +25,28 @@ public enum BuilderVerb: String, CaseIterable, Sendable {
     public var usage: String { "\(rawValue) \(argumentNames.joined(separator: " "))" }
 
     /// Runs the verb and returns the process exit code; every failure is one line on stderr.
+    ///
+    /// Synchronous on purpose: `detect` and `release` never start the concurrency runtime.
     public func main(arguments: [String], builderDirectory: String?,
-                     environment: [String: String] = ProcessInfo.processInfo.environment) async -> Int32 {
+                     environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {
         do {
             let directories = try checkedDirectories(arguments)
             let context = try BuilderContext(builderDirectory: builderDirectory, environment: environment)
             switch self {
-            case .detect: return try Detect(context: context).run(sourceDirectory: directories[0], metadataDirectory: directories[1])
+            case .detect:
+                return try Detect(context: context).run(sourceDirectory: directories[0], metadataDirectory: directories[1])
             case .build:
-                try await Build(context: context).run(
-                    sourceDirectory: directories[0], metadataDirectory: directories[1], buildDirectory: directories[2])
-            case .release: try Release().run(buildDirectory: directories[0], releaseDirectory: directories[1])
-            case .run: return try await Run(context: context).run(buildDirectory: directories[0], runMetadataDirectory: directories[1])
+                try BlockingTask.run {
+                    try await Build(context: context).run(
+                        sourceDirectory: directories[0], metadataDirectory: directories[1], buildDirectory: directories[2])
+                }
+            case .release:
+                try Release().run(buildDirectory: directories[0], releaseDirectory: directories[1])
+            case .run:
+                TerminationSignals.shared.install()
+                return try BlockingTask.run {
+                    try await Run(context: context).run(buildDirectory: directories[0], runMetadataDirectory: directories[1])
+                }
             }
             return 0
         } catch let error as K8sVMError {

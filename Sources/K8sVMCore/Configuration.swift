@@ -66,41 +66,48 @@ public struct Configuration: Sendable, Equatable {
     }
 
     /// Applies a YAML document on top of the current values.
+    ///
+    /// Scalars are read as plain strings (Yams' basic resolver): each setting parses its own value, and the default
+    /// resolver's regular expressions would cost every `detect` several milliseconds of ICU start-up.
     public mutating func apply(yaml text: String, source: String) throws {
-        let document: Any?
+        let document: Node?
         do {
-            document = try Yams.load(yaml: text)
+            document = try Yams.compose(yaml: text, .basic)
         } catch {
             throw K8sVMError("\(source): not valid YAML: \(error)")
         }
         guard let document else { return }
-        guard let root = document as? [String: Any] else {
+        guard case .mapping(let root) = document else {
             throw K8sVMError("\(source): the top level must be a mapping of settings")
         }
         try apply(mapping: root, prefix: "", source: source)
     }
 
-    private mutating func apply(mapping: [String: Any], prefix: String, source: String) throws {
-        for (key, value) in mapping.sorted(by: { $0.key < $1.key }) {
-            let path = prefix + key
-            if let nested = value as? [String: Any] {
-                guard Self.settings.contains(where: { $0.key.hasPrefix(path + ".") }) else {
+    private mutating func apply(mapping: Node.Mapping, prefix: String, source: String) throws {
+        for (keyNode, value) in mapping {
+            let path = prefix + (keyNode.string ?? "")
+            let isSection = Self.settings.contains(where: { $0.key.hasPrefix(path + ".") })
+            switch value {
+            case .mapping(let nested):
+                guard isSection else { throw K8sVMError("\(source): unknown key \"\(path)\"") }
+                try apply(mapping: nested, prefix: path + ".", source: source)
+            case .scalar(let scalar):
+                if isSection {
+                    // `local:` with nothing under it is an empty section.
+                    guard scalar.string.isEmpty else { throw K8sVMError("\(source): \"\(path)\" must be a mapping") }
+                    continue
+                }
+                guard let setting = Self.settings.first(where: { $0.key == path }) else {
                     throw K8sVMError("\(source): unknown key \"\(path)\"")
                 }
-                try apply(mapping: nested, prefix: path + ".", source: source)
-                continue
-            }
-            guard let setting = Self.settings.first(where: { $0.key == path }) else {
-                if Self.settings.contains(where: { $0.key.hasPrefix(path + ".") }) {
-                    throw K8sVMError("\(source): \"\(path)\" must be a mapping")
+                try setting.assign(&self, scalar.string, "\(source): \"\(path)\"")
+                sources[path] = .file(source)
+            case .sequence, .alias:
+                guard isSection || Self.settings.contains(where: { $0.key == path }) else {
+                    throw K8sVMError("\(source): unknown key \"\(path)\"")
                 }
-                throw K8sVMError("\(source): unknown key \"\(path)\"")
-            }
-            guard value is String || value is Int || value is Double || value is Bool else {
                 throw K8sVMError("\(source): \"\(path)\" must be a single value")
             }
-            try setting.assign(&self, "\(value)", "\(source): \"\(path)\"")
-            sources[path] = .file(source)
         }
     }
 

@@ -24,7 +24,7 @@ struct BuilderCommand: AsyncParsableCommand {
 
         func run() async throws {
             let directory = builderDirectory ?? BuilderLocation.builderDirectory(invokedAs: CommandLine.arguments[0])
-            let code = await Name.verb.main(arguments: arguments, builderDirectory: directory)
+            let code = Name.verb.main(arguments: arguments, builderDirectory: directory)
             if code != 0 { throw ExitCode(code) }
         }
     }

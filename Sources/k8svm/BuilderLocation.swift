@@ -14,8 +14,12 @@ enum BuilderLocation {
         if !program.hasPrefix("/") {
             program = FileManager.default.currentDirectoryPath + "/" + program
         }
-        let url = URL(fileURLWithPath: program).standardized
-        return url.deletingLastPathComponent().deletingLastPathComponent().path
+        // Plain string handling: URL and NSString would load ICU, which costs a detect several milliseconds.
+        var components: [Substring] = []
+        for component in program.split(separator: "/") where component != "." {
+            if component == ".." { _ = components.popLast() } else { components.append(component) }
+        }
+        return "/" + components.dropLast(2).joined(separator: "/")
     }
 
     /// This executable's own file, to copy into a builder directory.

@@ -6,19 +6,18 @@ import K8sVMCore
 /// The process entry: a builder verb when invoked as `detect`/`build`/`release`/`run`, else the `k8svm` commands.
 @main
 enum K8sVMMain {
-    static func main() async {
-        TerminationSignals.shared.install()
-
+    static func main() {
         let invokedAs = CommandLine.arguments[0]
-        if let verb = BuilderVerb(rawValue: (invokedAs as NSString).lastPathComponent) {
-            let code = await verb.main(arguments: Array(CommandLine.arguments.dropFirst()),
-                                       builderDirectory: BuilderLocation.builderDirectory(invokedAs: invokedAs))
-            exit(code)
+        if let verb = BuilderVerb(rawValue: String(invokedAs.split(separator: "/").last ?? "")) {
+            exit(verb.main(arguments: Array(CommandLine.arguments.dropFirst()),
+                           builderDirectory: BuilderLocation.builderDirectory(invokedAs: invokedAs)))
         }
+        TerminationSignals.shared.install()
         do {
             var command = try K8sVMCommand.parseAsRoot()
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
+            if let asyncCommand = command as? any AsyncParsableCommand {
+                nonisolated(unsafe) var runnable = asyncCommand
+                try BlockingTask.run { try await runnable.run() }
             } else {
                 try command.run()
             }

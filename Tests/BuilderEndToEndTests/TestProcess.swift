@@ -11,6 +11,7 @@ final class TestProcess: @unchecked Sendable {
     private var stdoutData = Data()
     private var stderrData = Data()
     private let readers = DispatchGroup()
+    private let exited = DispatchGroup()
 
     init(_ executable: String, _ arguments: [String], environment: [String: String], workingDirectory: String? = nil) throws {
         process.executableURL = URL(fileURLWithPath: executable)
@@ -20,6 +21,9 @@ final class TestProcess: @unchecked Sendable {
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
         process.standardInput = FileHandle.nullDevice
+        exited.enter()
+        // terminationHandler, not waitUntilExit(): the latter spins a run loop at full CPU while it waits.
+        process.terminationHandler = { [exited] _ in exited.leave() }
         try process.run()
         collect(stdoutPipe) { self.stdoutData = $0 }
         collect(stderrPipe) { self.stderrData = $0 }
@@ -41,7 +45,7 @@ final class TestProcess: @unchecked Sendable {
     func finish() async -> TestProcessResult {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             Thread.detachNewThread {
-                self.process.waitUntilExit()
+                self.exited.wait()
                 self.readers.wait()
                 continuation.resume()
             }

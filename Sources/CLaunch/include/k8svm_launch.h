@@ -21,7 +21,8 @@ typedef struct {
 pid_t k8svm_launch(const k8svm_launch_request *request, int *failed_errno, const char **failed_step);
 
 /// Installs a handler for each of `signals` that writes the signal number (one byte) to a close-on-exec pipe,
-/// and returns the pipe's read end (or -1 with errno set). Handlers work whichever thread a signal lands on.
+/// unblocks them in the calling thread, and returns the pipe's read end (or -1 with errno set). Handlers work
+/// whichever thread a signal lands on.
 int k8svm_signal_pipe(const int *signals, int count);
 
 #endif
