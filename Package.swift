@@ -3,17 +3,29 @@ import PackageDescription
 
 let package = Package(
     name: "K8sVM",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "k8svm", targets: ["k8svm"]),
         .library(name: "K8sVMCore", targets: ["K8sVMCore"]),
         .library(name: "ChaincodeArchive", targets: ["ChaincodeArchive"]),
         .library(name: "LocalVM", targets: ["LocalVM"]),
+        .library(name: "ChaincodeProtocol", targets: ["ChaincodeProtocol"]),
+        .library(name: "DebugPeer", targets: ["DebugPeer"]),
+        .library(name: "ChaincodeShim", targets: ["ChaincodeShim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -48,10 +60,66 @@ let package = Package(
         .target(name: "CLaunch"),
         .target(name: "LocalVM", dependencies: ["K8sVMCore", "CLaunch"]),
         .target(name: "K8sVMBuilder", dependencies: ["K8sVMCore", "LocalVM"]),
+        .target(
+            name: "ChaincodeProtocol",
+            dependencies: [
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+            ],
+            exclude: ["protos"]
+        ),
+        .target(
+            name: "DebugPeer",
+            dependencies: [
+                "ChaincodeProtocol",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        .target(
+            name: "ChaincodeShim",
+            dependencies: [
+                "ChaincodeProtocol",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ]
+        ),
+        .target(
+            name: "DebugPeerAPI",
+            dependencies: [
+                "DebugPeer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "DevMode",
+            dependencies: ["K8sVMCore", "LocalVM", "DebugPeer", "DebugPeerAPI"]
+        ),
+        .executableTarget(
+            name: "AssetTransferExample",
+            dependencies: ["ChaincodeShim"],
+            path: "Examples/asset-transfer-swift/Sources/asset-transfer"
+        ),
+        .executableTarget(
+            name: "DebugPeerBenchmark",
+            dependencies: [
+                "DebugPeer", "ChaincodeShim",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "k8svm",
             dependencies: [
-                "K8sVMCore", "ChaincodeArchive", "LocalVM", "K8sVMBuilder",
+                "K8sVMCore", "ChaincodeArchive", "LocalVM", "K8sVMBuilder", "DevMode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The release binary is copied into peer images: no Swift runtime needed there, and a `detect` starts
@@ -65,6 +133,16 @@ let package = Package(
             name: "BuilderEndToEndTests",
             dependencies: ["k8svm", "K8sVMCore", "ChaincodeArchive"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "DebugPeerTests",
+            dependencies: [
+                "DebugPeer", "DebugPeerAPI", "ChaincodeShim", "ChaincodeProtocol", "AssetTransferExample",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

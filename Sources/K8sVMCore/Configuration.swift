@@ -20,6 +20,8 @@ public struct Configuration: Sendable, Equatable {
         public var buildTimeout: Duration = .seconds(240)
         /// After SIGTERM, how long the chaincode gets before it is killed (the peer kills `run` 5 s after SIGTERM).
         public var stopGracePeriod: Duration = .seconds(4)
+
+        public init() {}
     }
 
     public init() {}

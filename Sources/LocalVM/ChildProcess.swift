@@ -227,3 +227,11 @@ private func withOptionalCString<R>(_ string: String?, _ body: (UnsafePointer<CC
     guard let string else { return body(nil) }
     return string.withCString { body($0) }
 }
+
+/// A pipe whose two ends close on exec (a child gets only the end handed to it explicitly).
+public func closeOnExecPipe() throws -> (read: Int32, write: Int32) {
+    var fds: [Int32] = [0, 0]
+    guard pipe(&fds) == 0 else { throw K8sVMError("pipe: \(String(cString: strerror(errno)))") }
+    for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    return (fds[0], fds[1])
+}

@@ -12,9 +12,9 @@ public final class LocalChaincodeInstance: ChaincodeInstance {
         self.tlsDirectory = tlsDirectory
     }
 
-    /// Writes the TLS files, then starts the build's executable with the shim's variables and start arguments.
-    /// Nothing is left behind when this throws.
-    static func start(record: BuildRecord, buildDirectory: String, connection: PeerConnection,
+    /// Writes the TLS files, then starts the build's executable (relative to `buildDirectory`, or absolute) with the
+    /// shim's variables and start arguments. Nothing is left behind when this throws.
+    public static func start(record: BuildRecord, buildDirectory: String, connection: PeerConnection,
                       environment: [String: String],
                       output: ChildProcess.Output = .parentStandardError) async throws -> LocalChaincodeInstance {
         guard let executable = record.executable else {
@@ -30,7 +30,7 @@ public final class LocalChaincodeInstance: ChaincodeInstance {
             for (name, value) in shim.variables { childEnvironment[name] = value }
             let arguments = try record.expandedArguments(variables: shim.variables)
             let process = try ChildProcess(.init(
-                executable: buildDirectory + "/" + executable, arguments: arguments,
+                executable: executable.hasPrefix("/") ? executable : buildDirectory + "/" + executable, arguments: arguments,
                 environment: childEnvironment, workingDirectory: buildDirectory, output: output))
             return LocalChaincodeInstance(process: process, tlsDirectory: directory)
         } catch {

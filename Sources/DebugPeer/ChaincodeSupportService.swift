@@ -1,0 +1,81 @@
+import ChaincodeProtocol
+import Foundation
+import GRPCCore
+
+/// The peer's `protos.ChaincodeSupport/Register` endpoint: accepts REGISTER,
+/// answers REGISTERED then READY, and serves the stream until it ends.
+struct ChaincodeSupportService: Protos_ChaincodeSupport.SimpleServiceProtocol {
+    let registry: ChaincodeRegistry
+    let world: WorldState
+    let events: EventBroadcaster
+    let configuration: DebugPeerConfiguration
+
+    func register(
+        request: RPCAsyncSequence<Protos_ChaincodeMessage, any Error>,
+        response: RPCWriter<Protos_ChaincodeMessage>,
+        context: ServerContext
+    ) async throws {
+        var messages = request.makeAsyncIterator()
+        guard let first = try await messages.next() else { return }
+        guard first.type == .register else {
+            try await refuse(first, code: .failedPrecondition, response: response,
+                "[\(first.txid)] Fabric side handler cannot handle message (\(first.type.protoName)) while in created state; the first message must be REGISTER")
+        }
+        let chaincodeID: Protos_ChaincodeID
+        do {
+            chaincodeID = try Protos_ChaincodeID(serializedBytes: first.payload)
+        } catch {
+            try await refuse(first, code: .invalidArgument, response: response, "could not unmarshal REGISTER payload as ChaincodeID: \(error)")
+        }
+        guard !chaincodeID.name.isEmpty else {
+            try await refuse(first, code: .invalidArgument, response: response, "REGISTER carries an empty chaincode id name")
+        }
+
+        let registry = self.registry
+        let session = ChaincodeSession(
+            chaincodeID: chaincodeID.name, writer: response, world: world,
+            pageSize: configuration.rangeQueryPageSize, events: events,
+            resolve: { try registry.session(for: $0) })
+        do {
+            try registry.reserve(session)
+        } catch {
+            try await refuse(first, code: .alreadyExists, response: response,
+                "duplicate chaincodeID: \(chaincodeID.name) is already registered on a live stream")
+        }
+        defer { registry.remove(session) }
+
+        do {
+            try await session.send(Protos_ChaincodeMessage(type: .registered))
+            try await session.send(Protos_ChaincodeMessage(type: .ready))
+            registry.markReady(session)
+            try await withThrowingDiscardingTaskGroup { group in
+                if let interval = configuration.keepaliveInterval {
+                    group.addTask {
+                        while true {
+                            try await Task.sleep(for: interval)
+                            try await session.send(Protos_ChaincodeMessage(type: .keepalive))
+                        }
+                    }
+                }
+                while let message = try await messages.next() {
+                    if let reply = session.handle(message) {
+                        try await response.write(reply)
+                    }
+                }
+                group.cancelAll()
+            }
+            session.close(reason: "the chaincode closed its stream")
+        } catch {
+            session.close(reason: "the stream failed: \(error)")
+            throw error
+        }
+    }
+
+    /// Sends ERROR naming the problem, then ends the stream with a gRPC error.
+    private func refuse(
+        _ message: Protos_ChaincodeMessage, code: RPCError.Code, response: RPCWriter<Protos_ChaincodeMessage>, _ text: String
+    ) async throws -> Never {
+        try? await response.write(.error(text, answering: message))
+        throw RPCError(code: code, message: text)
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// Notices changes under a path by comparing a fingerprint of names, sizes and modification times.
+///
+/// Polling twice a second is simple and portable, and a developer's edit-save-rebuild loop does not notice it.
+struct SourceWatcher: Sendable {
+    let path: String
+    /// Directories whose contents are build output, not source.
+    static let ignored: Set<String> = [".build", ".git", ".swiftpm", "node_modules"]
+
+    func fingerprint() -> Int {
+        var hasher = Hasher()
+        walk(path, &hasher)
+        return hasher.finalize()
+    }
+
+    private func walk(_ path: String, _ hasher: inout Hasher) {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return }
+        hasher.combine(path)
+        hasher.combine(attributes[.size] as? Int)
+        hasher.combine((attributes[.modificationDate] as? Date)?.timeIntervalSince1970)
+        guard attributes[.type] as? FileAttributeType == .typeDirectory else { return }
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() where !Self.ignored.contains(name) {
+            walk(path + "/" + name, &hasher)
+        }
+    }
+
+    /// Returns once the fingerprint differs from `baseline`, or nil if the task is cancelled.
+    func change(from baseline: Int, interval: Duration = .milliseconds(500)) async -> Int? {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            let current = fingerprint()
+            if current != baseline { return current }
+        }
+        return nil
+    }
+}
