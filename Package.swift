@@ -131,7 +131,7 @@ let package = Package(
         .testTarget(name: "ChaincodeArchiveTests", dependencies: ["ChaincodeArchive", "K8sVMCore", "CArchive"]),
         .testTarget(
             name: "BuilderEndToEndTests",
-            dependencies: ["k8svm", "K8sVMCore", "ChaincodeArchive"],
+            dependencies: ["k8svm", "AssetTransferExample", "K8sVMCore", "ChaincodeArchive"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -49,8 +49,8 @@ public struct DevSession: Sendable {
         let source = try DevChaincodeSource.detect(options.path)
         let name = options.name ?? source.defaultName
         let chaincodeID = "\(name):\(options.version)"
-        let (signals, signalContinuation) = AsyncStream<Int32>.makeStream()
-        TerminationSignals.shared.setHandler { signalContinuation.yield($0) }
+        let signals = SignalLatch()
+        TerminationSignals.shared.setHandler { signals.deliver($0) }
         defer { TerminationSignals.shared.setHandler(nil) }
 
         let servers: DevPeerServers? = options.peer == nil ? try await DevPeerServers.start(options.servers) : nil
@@ -79,10 +79,7 @@ public struct DevSession: Sendable {
                     let baseline = fingerprint
                     group.addTask { await watcher.change(from: baseline).map(Event.sourcesChanged) }
                 }
-                group.addTask {
-                    for await signal in signals { return .signal(signal) }
-                    return nil
-                }
+                group.addTask { await signals.next().map(Event.signal) }
                 var first: Event?
                 while first == nil, let next = await group.next() { first = next }
                 if let (instance, _) = launched {

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Notices changes under a path by comparing a fingerprint of names, sizes and modification times.
+/// Notices changes under a path by comparing a fingerprint of names, inodes, sizes and modification times (a
+/// rebuilt file that replaces the old one has a new inode even when its size and time match).
 ///
 /// Polling twice a second is simple and portable, and a developer's edit-save-rebuild loop does not notice it.
 struct SourceWatcher: Sendable {
@@ -17,6 +18,7 @@ struct SourceWatcher: Sendable {
     private func walk(_ path: String, _ hasher: inout Hasher) {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return }
         hasher.combine(path)
+        hasher.combine(attributes[.systemFileNumber] as? Int)
         hasher.combine(attributes[.size] as? Int)
         hasher.combine((attributes[.modificationDate] as? Date)?.timeIntervalSince1970)
         guard attributes[.type] as? FileAttributeType == .typeDirectory else { return }

@@ -4,11 +4,17 @@ import Foundation
 enum Fixtures {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
 
-    /// The k8svm executable next to this test bundle.
-    static let k8svm: String = {
+    /// The directory of the products this package built (the test bundle sits there too).
+    static let products: String = {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("k8svm").path
+        return URL(fileURLWithPath: exe).deletingLastPathComponent().path
     }()
+
+    /// The k8svm executable.
+    static let k8svm = products + "/k8svm"
+
+    /// The Swift asset-transfer example chaincode (Examples/asset-transfer-swift), built by this package.
+    static let assetTransfer = products + "/AssetTransferExample"
 
     private static let buildDirectory: String = {
         var template = Array(("/tmp/k8svm-fixtures-XXXXXX").utf8CString)

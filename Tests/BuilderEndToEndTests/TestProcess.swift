@@ -25,16 +25,42 @@ final class TestProcess: @unchecked Sendable {
         // terminationHandler, not waitUntilExit(): the latter spins a run loop at full CPU while it waits.
         process.terminationHandler = { [exited] _ in exited.leave() }
         try process.run()
-        collect(stdoutPipe) { self.stdoutData = $0 }
-        collect(stderrPipe) { self.stderrData = $0 }
+        collect(stdoutPipe) { self.stdoutData.append($0) }
+        collect(stderrPipe) { self.stderrData.append($0) }
     }
 
-    private func collect(_ pipe: Pipe, _ store: @escaping @Sendable (Data) -> Void) {
+    private let lock = NSLock()
+
+    /// Reads a pipe as output arrives, so a test can watch a long-running process.
+    private func collect(_ pipe: Pipe, _ append: @escaping @Sendable (Data) -> Void) {
         readers.enter()
         Thread.detachNewThread {
-            store(pipe.fileHandleForReading.readDataToEndOfFile())
+            let handle = pipe.fileHandleForReading
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                self.lock.lock()
+                append(chunk)
+                self.lock.unlock()
+            }
             self.readers.leave()
         }
+    }
+
+    /// The standard error written so far.
+    var stderrSoFar: String {
+        lock.withLock { String(decoding: stderrData, as: UTF8.self) }
+    }
+
+    /// Waits (bounded) until stderr has a line containing `text`, and returns that line.
+    func waitForStderrLine(containing text: String, timeout: Duration = .seconds(60)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let line = stderrSoFar.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TestFailure("no stderr line containing \"\(text)\"; stderr so far:\n\(stderrSoFar)")
     }
 
     var pid: Int32 { process.processIdentifier }
@@ -51,8 +77,10 @@ final class TestProcess: @unchecked Sendable {
             }
         }
         let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
-        return TestProcessResult(status: status, stdout: String(decoding: stdoutData, as: UTF8.self),
-                                 stderr: String(decoding: stderrData, as: UTF8.self))
+        return lock.withLock {
+            TestProcessResult(status: status, stdout: String(decoding: stdoutData, as: UTF8.self),
+                              stderr: String(decoding: stderrData, as: UTF8.self))
+        }
     }
 
     /// Runs a command to completion.

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `k8svm dev run` and `k8svm dev invoke|query`, as a chaincode developer uses them: real k8svm processes, the real
+/// embedded debug peer, the real Swift example chaincode.
+@Suite struct DevRunTests {
+    /// `k8svm dev run` on the example, with the addresses it announced.
+    struct DevRun {
+        let process: TestProcess
+        let api: String
+        let chaincodePID: Int32
+
+        init(_ workspace: Workspace, extra: [String] = [], executable: String = Fixtures.assetTransfer) async throws {
+            process = try TestProcess(Fixtures.k8svm, ["dev", "run", executable, "--name", "asset",
+                                                       "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0"] + extra,
+                                      environment: workspace.peerEnvironment())
+            let listening = try await process.waitForStderrLine(containing: "API on http://")
+            api = String(listening.split(separator: "http://").last!)
+            let started = try await process.waitForStderrLine(containing: "started asset:1.0 (pid ")
+            chaincodePID = Int32(started.split(separator: "(pid ").last!.prefix(while: \.isNumber))!
+            _ = try await process.waitForStderrLine(containing: "asset:1.0 registered")
+        }
+
+        func invoke(_ kind: String, _ arguments: String, workspace: Workspace) async throws -> TestProcessResult {
+            try await TestProcess.run(Fixtures.k8svm, ["dev", kind, "asset", arguments, "--api", api],
+                                      environment: workspace.peerEnvironment())
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func invokeAndQueryReachTheExampleAndCtrlCLeavesNothingRunning(tls: Bool) async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let dev = try await DevRun(workspace, extra: tls ? ["--tls"] : [])
+
+        let created = try await dev.invoke("invoke", #"{"Args":["CreateAsset","a1","blue","5","alice","100"]}"#, workspace: workspace)
+        #expect(created.status == 0, "\(created)")
+        let read = try await dev.invoke("query", #"{"Args":["ReadAsset","a1"]}"#, workspace: workspace)
+        #expect(read.status == 0, "\(read)")
+        let asset = try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [String: Any]
+        #expect(asset?["Owner"] as? String == "alice")
+        #expect(asset?["AppraisedValue"] as? Int == 100)
+        let missing = try await dev.invoke("query", #"{"Args":["ReadAsset","nope"]}"#, workspace: workspace)
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("the asset nope does not exist"))
+
+        dev.process.signal(SIGINT)
+        let result = await dev.process.finish()
+        #expect(result.status == 130)
+        #expect(kill(dev.chaincodePID, 0) != 0, "Ctrl-C stops the chaincode")
+        #expect(try workspace.tmpLeftovers().isEmpty, "and removes its scratch and TLS directories")
+    }
+
+    @Test func anUnknownChaincodeIsNamedInTheError() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let dev = try await DevRun(workspace)
+        let result = try await TestProcess.run(Fixtures.k8svm, ["dev", "invoke", "ghost", #"{"Args":["x"]}"#, "--api", dev.api],
+                                               environment: workspace.peerEnvironment())
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("chaincode 'ghost' is not registered"), "\(result)")
+        let badJSON = try await TestProcess.run(Fixtures.k8svm, ["dev", "invoke", "asset", "[1,2", "--api", dev.api],
+                                                environment: workspace.peerEnvironment())
+        #expect(badJSON.status == 1)
+        #expect(badJSON.stderr.contains("must be a JSON object"))
+        dev.process.signal(SIGTERM)
+        _ = await dev.process.finish()
+    }
+
+    @Test func watchRestartsTheChaincodeWhenItChanges() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let executable = workspace.path("asset-transfer")
+        try FileManager.default.copyItem(atPath: Fixtures.assetTransfer, toPath: executable)
+        let dev = try await DevRun(workspace, extra: ["--watch", "--state", workspace.path("state.json")], executable: executable)
+        #expect(try await dev.invoke("invoke", #"{"Args":["CreateAsset","w1","red","1","bob","7"]}"#, workspace: workspace).status == 0)
+
+        // A new build of the chaincode lands: the old process is stopped, the new one registers and sees the state.
+        try FileManager.default.removeItem(atPath: executable)
+        try FileManager.default.copyItem(atPath: Fixtures.assetTransfer, toPath: executable)
+        _ = try await dev.process.waitForStderrLine(containing: "sources changed")
+        let deadline = ContinuousClock.now + .seconds(30)
+        while dev.process.stderrSoFar.components(separatedBy: "asset:1.0 registered").count < 3, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(kill(dev.chaincodePID, 0) != 0, "the first chaincode process was stopped")
+        let read = try await dev.invoke("query", #"{"Args":["ReadAsset","w1"]}"#, workspace: workspace)
+        #expect(read.stdout.contains("\"Owner\":\"bob\""), "\(read)")
+        dev.process.signal(SIGINT)
+        _ = await dev.process.finish()
+        #expect(FileManager.default.fileExists(atPath: workspace.path("state.json")), "--state keeps the world state in a file")
+    }
+
+    @Test func aPathThatIsNoChaincodeIsAClearError() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try FileManager.default.createDirectory(atPath: workspace.path("empty"), withIntermediateDirectories: true)
+        let result = try await TestProcess.run(Fixtures.k8svm, ["dev", "run", workspace.path("empty")], environment: workspace.peerEnvironment())
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot tell how to build it"))
+        #expect(try workspace.tmpLeftovers().isEmpty)
+    }
+}
