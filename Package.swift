@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "ChaincodeProtocol", targets: ["ChaincodeProtocol"]),
         .library(name: "DebugPeer", targets: ["DebugPeer"]),
         .library(name: "ChaincodeShim", targets: ["ChaincodeShim"]),
+        .library(name: "KubernetesClient", targets: ["KubernetesClient"]),
+        .library(name: "KubernetesVM", targets: ["KubernetesVM"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -59,7 +63,25 @@ let package = Package(
         ),
         .target(name: "CLaunch"),
         .target(name: "LocalVM", dependencies: ["K8sVMCore", "CLaunch"]),
-        .target(name: "K8sVMBuilder", dependencies: ["K8sVMCore", "LocalVM"]),
+        .target(name: "K8sVMBuilder", dependencies: ["K8sVMCore", "LocalVM", "KubernetesVM"]),
+        .target(
+            name: "KubernetesClient",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "KubernetesVM",
+            dependencies: [
+                "K8sVMCore", "KubernetesClient",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .target(
             name: "ChaincodeProtocol",
             dependencies: [
@@ -119,7 +141,7 @@ let package = Package(
         .executableTarget(
             name: "k8svm",
             dependencies: [
-                "K8sVMCore", "ChaincodeArchive", "LocalVM", "K8sVMBuilder", "DevMode",
+                "K8sVMCore", "ChaincodeArchive", "LocalVM", "K8sVMBuilder", "DevMode", "KubernetesVM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The release binary is copied into peer images: no Swift runtime needed there, and a `detect` starts
@@ -128,6 +150,7 @@ let package = Package(
                                           .when(configuration: .release))]
         ),
         .testTarget(name: "K8sVMCoreTests", dependencies: ["K8sVMCore"]),
+        .testTarget(name: "KubernetesTests", dependencies: ["KubernetesClient", "KubernetesVM", "K8sVMCore"]),
         .testTarget(name: "ChaincodeArchiveTests", dependencies: ["ChaincodeArchive", "K8sVMCore", "CArchive"]),
         .testTarget(
             name: "BuilderEndToEndTests",

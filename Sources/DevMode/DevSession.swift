@@ -64,7 +64,7 @@ public struct DevSession: Sendable {
         var exitCode: Int32 = 0
 
         sessions: while true {
-            let launched: (LocalChaincodeInstance, PrefixedLog)?
+            let launched: (LocalChaincodeInstance, PrefixedLog, Task<Void, Never>?)?
             do {
                 launched = try await launch(source: source, name: name, chaincodeID: chaincodeID, scratch: scratch, servers: servers)
             } catch let error as K8sVMError where options.watch {
@@ -72,7 +72,7 @@ public struct DevSession: Sendable {
                 launched = nil
             }
             let event: Event = await withTaskGroup(of: Event?.self) { group in
-                if let (instance, _) = launched {
+                if let (instance, _, _) = launched {
                     group.addTask { .exited(await instance.wait()) }
                 }
                 if options.watch {
@@ -82,14 +82,17 @@ public struct DevSession: Sendable {
                 group.addTask { await signals.next().map(Event.signal) }
                 var first: Event?
                 while first == nil, let next = await group.next() { first = next }
-                if let (instance, _) = launched {
+                if let (instance, _, _) = launched {
                     // Whatever happened first, the chaincode is stopped before the next one starts.
                     if case .exited = first {} else { await instance.stop(signal: SIGTERM, grace: .seconds(3)) }
                 }
                 group.cancelAll()
                 return first ?? .signal(SIGTERM)
             }
-            if let (_, log) = launched { await log.finish() }
+            if let (_, log, announcement) = launched {
+                announcement?.cancel()
+                await log.finish()
+            }
             switch event {
             case .exited(let status):
                 say("chaincode \(chaincodeID) \(status)")
@@ -113,7 +116,7 @@ public struct DevSession: Sendable {
 
     /// Builds the chaincode and starts it against the peer; its log lines are prefixed with its name.
     private func launch(source: DevChaincodeSource, name: String, chaincodeID: String, scratch: PrivateDirectory,
-                        servers: DevPeerServers?) async throws -> (LocalChaincodeInstance, PrefixedLog) {
+                        servers: DevPeerServers?) async throws -> (LocalChaincodeInstance, PrefixedLog, Task<Void, Never>?) {
         say("building \(source.watchedPath)")
         var record = try await source.build(scratchDirectory: scratch.path, environment: environment)
         let connection: PeerConnection
@@ -141,14 +144,16 @@ public struct DevSession: Sendable {
         }
         log.closeWriteEnd()
         say("started \(chaincodeID) (pid \(instance.process.pid)) against \(connection.peerAddress)")
-        if let servers {
+        // Announces this launch's registration; cancelled when the launch ends, so a launch that never registered
+        // does not announce the next one's.
+        let announcement = servers.map { servers in
             let peer = servers.peer
-            Task {
+            return Task {
                 await peer.waitForRegistration(of: chaincodeID)
-                say("\(chaincodeID) registered; try: k8svm dev invoke \(name) '{\"Args\":[...]}'")
+                if !Task.isCancelled { say("\(chaincodeID) registered; try: k8svm dev invoke \(name) '{\"Args\":[...]}'") }
             }
         }
-        return (instance, log)
+        return (instance, log, announcement)
     }
 }
 

@@ -27,12 +27,15 @@ struct SourceWatcher: Sendable {
         }
     }
 
-    /// Returns once the fingerprint differs from `baseline`, or nil if the task is cancelled.
+    /// Returns once the fingerprint differs from `baseline` and has stayed the same for one more interval (a file
+    /// being written, or replaced by remove-then-copy, is not reported half-way), or nil if the task is cancelled.
     func change(from baseline: Int, interval: Duration = .milliseconds(500)) async -> Int? {
+        var candidate: Int?
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
             let current = fingerprint()
-            if current != baseline { return current }
+            if current == candidate { return current }
+            candidate = current == baseline ? nil : current
         }
         return nil
     }

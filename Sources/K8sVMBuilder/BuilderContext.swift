@@ -1,4 +1,5 @@
 import K8sVMCore
+import KubernetesVM
 import LocalVM
 
 /// What every verb needs: the effective configuration, the environment, and the VM the backend selects.
@@ -16,8 +17,15 @@ public struct BuilderContext: Sendable {
         switch configuration.backend {
         case .local:
             return LocalProcessVM(configuration: configuration.local, environment: environment)
-        case .kubernetes, .sandbox:
-            throw K8sVMError("backend \"\(configuration.backend.rawValue)\" is not available in this version of k8svm (available: local)")
+        case .kubernetes:
+            return KubernetesVM(settings: configuration.kubernetes, environment: environment)
+        case .sandbox:
+            throw K8sVMError("backend \"\(configuration.backend.rawValue)\" is not available in this version of k8svm (available: local, kubernetes)")
         }
+    }
+
+    /// After SIGTERM, how long the chaincode gets before it is forced to stop.
+    public var stopGracePeriod: Duration {
+        configuration.backend == .kubernetes ? configuration.kubernetes.stopGracePeriod : configuration.local.stopGracePeriod
     }
 }

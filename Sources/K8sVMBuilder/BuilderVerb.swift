@@ -81,6 +81,6 @@ public enum BuilderVerb: String, CaseIterable, Sendable {
 /// Lines for the peer's log: the peer keeps only stderr, line by line.
 public enum BuilderLog {
     public static func line(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        StandardError.line(text)
     }
 }

@@ -12,7 +12,7 @@ struct Run {
         let record = try BuildRecord.read(fromDirectory: buildDirectory)
         let vm = try context.virtualMachine()
         let instance = try await vm.start(record, buildDirectory: buildDirectory, connection: connection)
-        let grace = context.configuration.local.stopGracePeriod
+        let grace = context.stopGracePeriod
         TerminationSignals.shared.setHandler { signal in
             BuilderLog.line("k8svm run: signal \(signal): stopping chaincode \(connection.chaincodeID)")
             Task { await instance.stop(signal: signal, grace: grace) }

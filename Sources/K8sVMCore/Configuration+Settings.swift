@@ -39,7 +39,70 @@ extension Configuration {
                  \.local.buildTimeout),
         duration("local.stopGracePeriod", "after SIGTERM, how long the chaincode has before SIGKILL (the peer waits 5s)",
                  \.local.stopGracePeriod),
+    ] + kubernetesSettings
+
+    private static let kubernetesSettings: [Setting] = [
+        text("kubernetes.kubeconfig", "a kubeconfig file (empty: $KUBECONFIG, ~/.kube/config, then in-cluster)",
+             \.kubernetes.kubeconfig, allowEmpty: true),
+        text("kubernetes.context", "a kubeconfig context other than the current one", \.kubernetes.context, allowEmpty: true),
+        name("kubernetes.namespace", "where chaincode Pods run (empty: the context's or service account's namespace, else default)",
+             \.kubernetes.namespace),
+        text("kubernetes.peerName", "the peer's name, part of chaincode Pod names (empty: this host's name)",
+             \.kubernetes.peerName, allowEmpty: true),
+        text("kubernetes.peerPodUID", "the peer Pod's uid (downward API); set, it owns the chaincode Pods",
+             \.kubernetes.peerPodUID, allowEmpty: true),
+        name("kubernetes.namePrefix", "the first part of chaincode Pod names", \.kubernetes.namePrefix, allowEmpty: false, maximumLength: 12),
+        text("kubernetes.podTemplate", "a YAML file laid over every chaincode Pod (metadata and spec, see README)",
+             \.kubernetes.podTemplate, allowEmpty: true),
+        duration("kubernetes.startTimeout", "how long a chaincode Pod may take to start running", \.kubernetes.startTimeout),
+        duration("kubernetes.stopGracePeriod", "the grace period a stopped chaincode Pod is deleted with (the peer waits 5s)",
+                 \.kubernetes.stopGracePeriod),
+        Setting(key: "kubernetes.runAsUser", help: "the uid chaincode containers run as (never 0)", assign: { configuration, value, origin in
+            guard let uid = Int(value), uid > 0 else { throw K8sVMError("\(origin): \"\(value)\" is not a non-root uid (a number above 0)") }
+            configuration.kubernetes.runAsUser = uid
+        }, render: { String($0.kubernetes.runAsUser) }),
+        choice("kubernetes.imagePullPolicy", "when the node pulls the chaincode image", ["Always", "IfNotPresent", "Never"],
+               \.kubernetes.imagePullPolicy),
+        quantity("kubernetes.cpuRequest", "CPU the chaincode container requests (empty: none)", \.kubernetes.cpuRequest),
+        quantity("kubernetes.memoryRequest", "memory the chaincode container requests (empty: none)", \.kubernetes.memoryRequest),
+        quantity("kubernetes.cpuLimit", "CPU limit of the chaincode container (empty: none)", \.kubernetes.cpuLimit),
+        quantity("kubernetes.memoryLimit", "memory limit of the chaincode container (empty: none)", \.kubernetes.memoryLimit),
     ]
+
+    /// A DNS-1123 label (a namespace, a name prefix), or empty where `allowEmpty`.
+    private static func name(_ key: String, _ help: String, _ field: WritableKeyPath<Configuration, String> & Sendable,
+                             allowEmpty: Bool = true, maximumLength: Int = 63) -> Setting {
+        Setting(key: key, help: help, assign: { configuration, value, origin in
+            if value.isEmpty, allowEmpty {
+                configuration[keyPath: field] = value
+                return
+            }
+            guard KubernetesNames.isLabel(value), value.count <= maximumLength else {
+                throw K8sVMError("\(origin): \"\(value)\" is not a DNS-1123 label of at most \(maximumLength) characters (lower-case letters, digits, '-')")
+            }
+            configuration[keyPath: field] = value
+        }, render: { $0[keyPath: field].isEmpty ? "\"\"" : $0[keyPath: field] })
+    }
+
+    private static func choice(_ key: String, _ help: String, _ choices: [String],
+                               _ field: WritableKeyPath<Configuration, String> & Sendable) -> Setting {
+        Setting(key: key, help: "\(help): \(choices.joined(separator: " | "))", assign: { configuration, value, origin in
+            guard let chosen = choices.first(where: { $0.lowercased() == value.lowercased() }) else {
+                throw K8sVMError("\(origin): \"\(value)\" is not one of \(choices.joined(separator: ", "))")
+            }
+            configuration[keyPath: field] = chosen
+        }, render: { $0[keyPath: field] })
+    }
+
+    /// A Kubernetes resource quantity (`100m`, `0.5`, `64Mi`, `1G`), or empty.
+    private static func quantity(_ key: String, _ help: String, _ field: WritableKeyPath<Configuration, String> & Sendable) -> Setting {
+        Setting(key: key, help: help, assign: { configuration, value, origin in
+            guard value.isEmpty || KubernetesNames.isQuantity(value) else {
+                throw K8sVMError("\(origin): \"\(value)\" is not a Kubernetes quantity (e.g. 100m, 0.5, 64Mi, 1Gi)")
+            }
+            configuration[keyPath: field] = value
+        }, render: { $0[keyPath: field].isEmpty ? "\"\"" : $0[keyPath: field] })
+    }
 
     private static func text(_ key: String, _ help: String, _ field: WritableKeyPath<Configuration, String> & Sendable, allowEmpty: Bool) -> Setting {
         Setting(key: key, help: help, assign: { configuration, value, origin in

@@ -9,6 +9,8 @@ public struct Configuration: Sendable, Equatable {
     public var backend: Backend = .local
     /// Settings of the local-process backend.
     public var local = Local()
+    /// Settings of the Kubernetes backend.
+    public var kubernetes = Kubernetes()
 
     /// Settings of the local-process backend.
     public struct Local: Sendable, Equatable {
@@ -20,6 +22,39 @@ public struct Configuration: Sendable, Equatable {
         public var buildTimeout: Duration = .seconds(240)
         /// After SIGTERM, how long the chaincode gets before it is killed (the peer kills `run` 5 s after SIGTERM).
         public var stopGracePeriod: Duration = .seconds(4)
+
+        public init() {}
+    }
+
+    /// Settings of the Kubernetes backend: where the API server is, where chaincode Pods go, and how they look.
+    public struct Kubernetes: Sendable, Equatable {
+        /// A kubeconfig file; empty means client-go's lookup (`KUBECONFIG`, `~/.kube/config`, then in-cluster).
+        public var kubeconfig = ""
+        /// A kubeconfig context other than the current one.
+        public var context = ""
+        /// Where chaincode Pods run; empty means the context's namespace, else the service account's, else `default`.
+        public var namespace = ""
+        /// The peer's name, part of every chaincode Pod's name; empty means this host's name (a Pod's own name).
+        public var peerName = ""
+        /// The peer Pod's UID (downward API `metadata.uid`); when set, chaincode Pods are owned by the peer Pod.
+        public var peerPodUID = ""
+        /// The first part of chaincode Pod names.
+        public var namePrefix = "cc"
+        /// A YAML file whose `metadata` and `spec` are laid over every chaincode Pod (see README).
+        public var podTemplate = ""
+        /// How long a chaincode Pod may take to start running.
+        public var startTimeout: Duration = .seconds(180)
+        /// The grace period a stopped chaincode Pod is deleted with (the peer kills `run` 5 s after SIGTERM).
+        public var stopGracePeriod: Duration = .seconds(3)
+        /// The user chaincode containers run as (they never run as root).
+        public var runAsUser = 1000
+        /// `Always`, `IfNotPresent` or `Never`.
+        public var imagePullPolicy = "IfNotPresent"
+        /// Resource quantities of the chaincode container; empty leaves one unset.
+        public var cpuRequest = "100m"
+        public var memoryRequest = "64Mi"
+        public var cpuLimit = ""
+        public var memoryLimit = "512Mi"
 
         public init() {}
     }

@@ -197,11 +197,11 @@ import Testing
         try setup.expectFailure(result, mentioning: "unknown environment variable K8SVM_BAKEND")
     }
 
-    @Test func unavailableBackendIsSaid() async throws {
+    @Test func aTypeTheBackendDoesNotServeIsSaid() async throws {
         let setup = try await Setup(config: "backend: kubernetes\n")
         defer { setup.workspace.remove() }
         let result = try await setup.builder.verb("build", ["\(setup.context)/src", "\(setup.context)/metadata", "\(setup.context)/bld"])
-        try setup.expectFailure(result, mentioning: "backend \"kubernetes\" is not available")
+        try setup.expectFailure(result, mentioning: "backend kubernetes cannot build binary packages")
     }
 
     @Test func golangWithoutGoIsAClearError() async throws {

@@ -1,4 +1,4 @@
 /// The version of this build of k8svm (part of the build recipe of content-addressed images).
-enum K8sVMVersion {
-    static let current = "0.1.0"
+public enum K8sVMVersion {
+    public static let current = "0.1.0"
 }

@@ -1,0 +1,109 @@
+import Foundation
+import K8sVMCore
+import KubernetesClient
+
+/// The chaincode Pod and its TLS Secret, as K8sVM sends them before an operator's pod template is laid over.
+///
+/// The Pod (DESIGN decision 6) runs the image by digest as a non-root user with a read-only root filesystem, an
+/// emptyDir `/tmp`, no privilege escalation, no capabilities, the runtime's seccomp profile and no service-account
+/// token; it is never restarted (the peer must see a dead chaincode and call `run` again). The Secret holds the
+/// five TLS files every shim reads, mounted at `/etc/hyperledger/fabric` (fabric-contracts §2), and is owned by the
+/// Pod so it cannot outlive it.
+public struct ChaincodePodSpec: Sendable {
+    /// Where the TLS Secret is mounted in the container.
+    public static let tlsDirectory = "/etc/hyperledger/fabric"
+    /// The container's name.
+    public static let containerName = "chaincode"
+
+    public let identity: ChaincodePodIdentity
+    public let image: ImageReference
+    /// The start arguments; `${VAR}` becomes Kubernetes' `$(VAR)`, expanded from the container's variables.
+    public let arguments: [String]
+    public let connection: PeerConnection
+    public let settings: Configuration.Kubernetes
+
+    public init(identity: ChaincodePodIdentity, image: ImageReference, arguments: [String], connection: PeerConnection,
+                settings: Configuration.Kubernetes) {
+        self.identity = identity
+        self.image = image
+        self.arguments = arguments
+        self.connection = connection
+        self.settings = settings
+    }
+
+    /// The shim's variables and files, with the files where the Secret is mounted.
+    public var shimEnvironment: ShimEnvironment {
+        ShimEnvironment(connection: connection, tlsDirectory: Self.tlsDirectory)
+    }
+
+    public func pod() -> Pod {
+        var container = Container(name: Self.containerName, image: image.pinned)
+        container.imagePullPolicy = settings.imagePullPolicy
+        if !arguments.isEmpty {
+            container.args = arguments.map { $0.replacingOccurrences(of: "${", with: "$(").replacingOccurrences(of: "}", with: ")") }
+        }
+        // HOME: the root filesystem is read-only, and Node's npm and Java write under HOME.
+        container.env = shimEnvironment.variables.map { EnvVar(name: $0.0, value: $0.1) } + [EnvVar(name: "HOME", value: "/tmp")]
+        container.volumeMounts = [VolumeMount(name: "tmp", mountPath: "/tmp")]
+        if connection.tls != nil {
+            container.volumeMounts!.append(VolumeMount(name: "tls", mountPath: Self.tlsDirectory, readOnly: true))
+        }
+        container.resources = resources
+        container.securityContext = .object([
+            "allowPrivilegeEscalation": .bool(false),
+            "readOnlyRootFilesystem": .bool(true),
+            "runAsNonRoot": .bool(true),
+            "capabilities": .object(["drop": .array([.string("ALL")])]),
+        ])
+        // On a non-zero exit with nothing in /dev/termination-log, the status carries the log's tail.
+        container.terminationMessagePolicy = "FallbackToLogsOnError"
+
+        var spec = PodSpec(containers: [container])
+        spec.restartPolicy = "Never"
+        spec.automountServiceAccountToken = false
+        spec.enableServiceLinks = false
+        spec.terminationGracePeriodSeconds = Int(settings.stopGracePeriod.components.seconds)
+        spec.securityContext = .object([
+            "runAsNonRoot": .bool(true),
+            "runAsUser": .integer(Int64(settings.runAsUser)),
+            "runAsGroup": .integer(Int64(settings.runAsUser)),
+            "seccompProfile": .object(["type": .string("RuntimeDefault")]),
+        ])
+        var volumes: [JSONValue] = [.object(["name": .string("tmp"), "emptyDir": .object([:])])]
+        if connection.tls != nil {
+            volumes.append(.object(["name": .string("tls"),
+                                    "secret": .object(["secretName": .string(identity.secretName), "defaultMode": .integer(0o444)])]))
+        }
+        spec.volumes = volumes
+
+        var owners: [OwnerReference]?
+        if !settings.peerPodUID.isEmpty, let peer = identity.annotations["k8svm.io/peer"] {
+            owners = [OwnerReference(apiVersion: "v1", kind: "Pod", name: peer, uid: settings.peerPodUID)]
+        }
+        return Pod(metadata: ObjectMeta(name: identity.podName, labels: identity.labels, annotations: identity.annotations,
+                                        ownerReferences: owners),
+                   spec: spec)
+    }
+
+    /// The TLS Secret, owned by the Pod that was created (`podUID`). Nil when the peer runs without TLS.
+    public func secret(podUID: String) -> Secret? {
+        guard connection.tls != nil else { return nil }
+        let owner = OwnerReference(apiVersion: "v1", kind: "Pod", name: identity.podName, uid: podUID,
+                                   controller: true, blockOwnerDeletion: true)
+        var secret = Secret(metadata: ObjectMeta(name: identity.secretName, labels: identity.labels, ownerReferences: [owner]),
+                            data: shimEnvironment.files)
+        secret.immutable = true
+        return secret
+    }
+
+    private var resources: JSONValue? {
+        func quantities(_ pairs: [(String, String)]) -> JSONValue? {
+            let given = pairs.filter { !$0.1.isEmpty }
+            return given.isEmpty ? nil : .object(Dictionary(uniqueKeysWithValues: given.map { ($0.0, JSONValue.string($0.1)) }))
+        }
+        var members: [String: JSONValue] = [:]
+        members["requests"] = quantities([("cpu", settings.cpuRequest), ("memory", settings.memoryRequest)])
+        members["limits"] = quantities([("cpu", settings.cpuLimit), ("memory", settings.memoryLimit)])
+        return members.isEmpty ? nil : .object(members)
+    }
+}

@@ -1,0 +1,94 @@
+import K8sVMCore
+import KubernetesClient
+
+/// `k8svm doctor` for the Kubernetes backend: can `run` reach the API server, is it who it thinks it is, and may it
+/// do everything it needs to in its namespace (asked with SelfSubjectAccessReviews, so nothing is created).
+public struct KubernetesDoctor: Sendable {
+    /// One finding.
+    public struct Check: Sendable, Equatable {
+        public var passed: Bool
+        public var what: String
+    }
+
+    /// An API permission `run` relies on.
+    public struct Permission: Sendable, Equatable {
+        public var verb: String
+        public var resource: String
+        public var subresource: String?
+
+        public var description: String { "\(verb) \(resource)\(subresource.map { "/\($0)" } ?? "")" }
+    }
+
+    /// What `run` does: create, watch, read logs of and delete Pods; create and delete their Secrets; read Events to
+    /// explain a Pod that does not start.
+    public static let runPermissions: [Permission] = [
+        Permission(verb: "create", resource: "pods"), Permission(verb: "get", resource: "pods"),
+        Permission(verb: "watch", resource: "pods"), Permission(verb: "delete", resource: "pods"),
+        Permission(verb: "get", resource: "pods", subresource: "log"),
+        Permission(verb: "create", resource: "secrets"), Permission(verb: "delete", resource: "secrets"),
+        Permission(verb: "list", resource: "events"),
+    ]
+
+    public let settings: Configuration.Kubernetes
+    public let environment: [String: String]
+
+    public init(settings: Configuration.Kubernetes, environment: [String: String]) {
+        self.settings = settings
+        self.environment = environment
+    }
+
+    /// Runs every check; stops early only when a later one cannot mean anything.
+    public func run() async -> [Check] {
+        var checks: [Check] = []
+        if !settings.podTemplate.isEmpty {
+            do {
+                _ = try PodTemplate.load(file: settings.podTemplate)
+                checks.append(Check(passed: true, what: "pod template \(settings.podTemplate) is usable"))
+            } catch {
+                checks.append(Check(passed: false, what: "\(error)"))
+            }
+        }
+        let client: KubernetesClient
+        do {
+            client = try KubernetesVM.client(settings, environment: environment)
+        } catch {
+            return checks + [Check(passed: false, what: "\(error)")]
+        }
+        defer { Task { await client.shutdown() } }
+        let namespace = KubernetesVM.namespace(settings, client.access)
+        checks.append(Check(passed: true, what: "API server \(client.access.server), namespace \(namespace), authenticating with \(client.access.credentials.summary)"))
+        do {
+            let version = try await client.serverVersion()
+            checks.append(Check(passed: true, what: "API server reachable: Kubernetes \(version)"))
+        } catch {
+            return checks + [Check(passed: false, what: "API server not reachable: \(error)")]
+        }
+        for permission in Self.runPermissions {
+            do {
+                let answer = try await client.review(.init(namespace: namespace, verb: permission.verb,
+                                                           resource: permission.resource, subresource: permission.subresource))
+                checks.append(Check(passed: answer.allowed,
+                                    what: answer.allowed ? "may \(permission.description) in \(namespace)"
+                                                         : "missing permission: \(permission.description) in namespace \(namespace) (see manifests/rbac.yaml)"))
+            } catch let error as KubernetesError where error.kind == .unauthorized {
+                return checks + [Check(passed: false, what: "the API server does not accept these credentials: \(error)")]
+            } catch {
+                checks.append(Check(passed: false, what: "cannot ask whether we may \(permission.description): \(error)"))
+            }
+        }
+        return checks
+    }
+}
+
+extension ClusterAccess.Credentials {
+    /// How requests authenticate, without the secret itself.
+    var summary: String {
+        switch self {
+        case .none: "no credentials"
+        case .bearer(.file(let path)): "the bearer token in \(path)"
+        case .bearer(.literal): "a bearer token"
+        case .basic(let username, _): "basic auth as \(username)"
+        case .clientCertificate: "a client certificate"
+        }
+    }
+}

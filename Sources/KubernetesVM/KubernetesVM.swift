@@ -1,0 +1,86 @@
+import Foundation
+import K8sVMCore
+import KubernetesClient
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The Kubernetes backend: chaincode runs as a Pod that dials the peer.
+///
+/// Prebuilt images (`image`/`k8s` packages, fabric-builder-k8s' `image.json`) are "built" by recording the image;
+/// every launch creates a Pod for it (`KubernetesChaincodeInstance`).
+public struct KubernetesVM: ChaincodeVM {
+    public let settings: Configuration.Kubernetes
+    public let environment: [String: String]
+    /// Where k8svm's own lines go (the peer logs stderr).
+    public let log: @Sendable (String) -> Void
+    /// Where the chaincode's log lines go.
+    public let output: @Sendable (String) -> Void
+
+    public init(settings: Configuration.Kubernetes, environment: [String: String],
+                log: @escaping @Sendable (String) -> Void = StandardError.line,
+                output: @escaping @Sendable (String) -> Void = StandardError.line) {
+        self.settings = settings
+        self.environment = environment
+        self.log = log
+        self.output = output
+    }
+
+    public func servableTypes() -> Set<ChaincodeType> { [.image] }
+
+    public func build(_ request: BuildRequest) async throws -> BuildRecord {
+        guard request.metadata.type == .image else {
+            throw K8sVMError("the kubernetes backend cannot build \(request.metadata.type.rawValue) packages yet (it runs: image, k8s)")
+        }
+        let image = try ImageReference.load(fromDirectory: request.sourceDirectory)
+        try MetaINF.copy(from: request.sourceDirectory, to: request.buildDirectory)
+        return BuildRecord(backend: Backend.kubernetes.rawValue, type: .image, label: request.metadata.label,
+                           arguments: [], image: image)
+    }
+
+    public func start(_ record: BuildRecord, buildDirectory: String, connection: PeerConnection) async throws -> any ChaincodeInstance {
+        guard let image = record.image else {
+            throw K8sVMError("\(buildDirectory) was built by the \(record.backend) backend and holds no image; the kubernetes backend needs a package built for it")
+        }
+        let template = settings.podTemplate.isEmpty ? nil : try PodTemplate.load(file: settings.podTemplate)
+        let client = try Self.client(settings, environment: environment)
+        let peerName = settings.peerName.isEmpty ? Self.hostName() : settings.peerName
+        let identity = ChaincodePodIdentity(packageID: connection.chaincodeID, peerName: peerName,
+                                            peerAddress: connection.peerAddress, mspID: connection.mspID,
+                                            namePrefix: settings.namePrefix)
+        let spec = ChaincodePodSpec(identity: identity, image: image, arguments: record.arguments, connection: connection,
+                                    settings: settings)
+        let pod = try template?.applied(to: spec.pod()) ?? JSONValue(encoding: spec.pod())
+        do {
+            return try await KubernetesChaincodeInstance.start(
+                client: client, namespace: Self.namespace(settings, client.access), spec: spec, pod: pod,
+                startTimeout: settings.startTimeout, log: log, output: output)
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
+
+    /// A client of the configured API server; a kubeconfig that cannot be used is a `K8sVMError` naming the problem.
+    public static func client(_ settings: Configuration.Kubernetes, environment: [String: String]) throws -> KubernetesClient {
+        do {
+            let access = try ClusterAccess.resolve(kubeconfig: settings.kubeconfig, context: settings.context, environment: environment)
+            return try KubernetesClient(access: access, userAgent: "k8svm/\(K8sVMVersion.current)")
+        } catch let error as KubeConfigError {
+            throw K8sVMError(error.description)
+        }
+    }
+
+    /// The configured namespace, else the kubeconfig context's or service account's, else `default`.
+    public static func namespace(_ settings: Configuration.Kubernetes, _ access: ClusterAccess) -> String {
+        if !settings.namespace.isEmpty { return settings.namespace }
+        return access.namespace ?? "default"
+    }
+
+    /// This host's name: in a peer Pod, the Pod's name.
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "peer" }
+        return String(cString: buffer)
+    }
+}

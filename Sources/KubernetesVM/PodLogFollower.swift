@@ -1,0 +1,86 @@
+import Foundation
+import KubernetesClient
+
+/// Copies a container's log to a sink while it runs. A stream that breaks before the container ended (an API server
+/// restart) is opened again from the last line's timestamp, and lines already copied are skipped.
+actor PodLogFollower {
+    let client: KubernetesClient
+    let namespace: String
+    let pod: String
+    let container: String
+    private let sink: @Sendable (String) -> Void
+    private var lastTimestamp: LogTimestamp?
+    private var containerEnded = false
+
+    init(client: KubernetesClient, namespace: String, pod: String, container: String, sink: @escaping @Sendable (String) -> Void) {
+        self.client = client
+        self.namespace = namespace
+        self.pod = pod
+        self.container = container
+        self.sink = sink
+    }
+
+    /// Tells the follower the container has ended: the next time its stream ends, the log is complete.
+    func markContainerEnded() {
+        containerEnded = true
+    }
+
+    /// Follows until the log is complete, the Pod is gone, or the task is cancelled.
+    func run() async {
+        while !Task.isCancelled {
+            let endedBeforeThisStream = containerEnded
+            do {
+                let lines = try await client.logs(pod: pod, namespace: namespace, container: container, follow: true,
+                                                  timestamps: true, sinceTime: lastTimestamp?.text)
+                for try await line in lines { copy(line) }
+            } catch let error as KubernetesError where error.kind == .notFound || error.kind == .badRequest {
+                return  // the Pod is gone, or its container never started
+            } catch {
+                if Task.isCancelled { return }
+            }
+            if endedBeforeThisStream { return }
+            try? await Task.sleep(for: .milliseconds(300))
+        }
+    }
+
+    private func copy(_ line: String) {
+        guard let space = line.firstIndex(of: " "), let timestamp = LogTimestamp(line[..<space]) else {
+            sink(line)
+            return
+        }
+        if let last = lastTimestamp, timestamp <= last { return }
+        lastTimestamp = timestamp
+        sink(String(line[line.index(after: space)...]))
+    }
+}
+
+/// The RFC 3339 time the API server puts before each log line with `timestamps=true`; ordered by instant
+/// (trailing zeros of the fraction are trimmed by the server, so the text alone does not order).
+struct LogTimestamp: Comparable, Sendable {
+    let text: String
+    private let seconds: Substring
+    private let nanoseconds: Int
+
+    init?(_ text: Substring) {
+        guard text.hasSuffix("Z"), text.count >= 20 else { return nil }
+        self.text = String(text)
+        let body = text.dropLast()
+        if let dot = body.firstIndex(of: ".") {
+            let fraction = body[body.index(after: dot)...]
+            guard fraction.count <= 9, let value = Int(fraction) else { return nil }
+            seconds = body[..<dot]
+            nanoseconds = value * Int(pow(10, Double(9 - fraction.count)))
+        } else {
+            seconds = body
+            nanoseconds = 0
+        }
+    }
+
+    static func < (lhs: LogTimestamp, rhs: LogTimestamp) -> Bool {
+        (lhs.seconds, lhs.nanoseconds) < (rhs.seconds, rhs.nanoseconds)
+    }
+
+    static func == (lhs: LogTimestamp, rhs: LogTimestamp) -> Bool {
+        lhs.seconds == rhs.seconds && lhs.nanoseconds == rhs.nanoseconds
+    }
+}
