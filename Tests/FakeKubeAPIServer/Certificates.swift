@@ -35,14 +35,14 @@ struct Certificates: Sendable {
                 extensions: try Certificate.Extensions {
                     Critical(BasicConstraints.notCertificateAuthority)
                     Critical(KeyUsage(digitalSignature: true, keyEncipherment: true))
-                    ExtendedKeyUsage([server ? .serverAuth : .clientAuth])
+                    try ExtendedKeyUsage([server ? .serverAuth : .clientAuth])
                     if server {
                         SubjectAlternativeNames([.ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1])),
                                                  .dnsName("localhost")])
                     }
                 },
                 issuerPrivateKey: .init(caKey))
-            return (try certificate.serializeAsPEM().pemString, try key.pemRepresentation)
+            return (try certificate.serializeAsPEM().pemString, key.pemRepresentation)
         }
 
         let server = try leaf(try DistinguishedName { CommonName("kube-apiserver") }, server: true)
