@@ -150,7 +150,30 @@ let package = Package(
                                           .when(configuration: .release))]
         ),
         .testTarget(name: "K8sVMCoreTests", dependencies: ["K8sVMCore"]),
-        .testTarget(name: "KubernetesTests", dependencies: ["KubernetesClient", "KubernetesVM", "K8sVMCore"]),
+        .testTarget(name: "KubernetesTests", dependencies: ["KubernetesClient", "KubernetesVM", "K8sVMCore", "FakeKubeAPIServer"]),
+        .target(
+            name: "FakeKubeAPIServer",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            path: "Tests/FakeKubeAPIServer"
+        ),
+        .testTarget(
+            name: "FakeKubeAPIServerTests",
+            dependencies: [
+                "FakeKubeAPIServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .testTarget(name: "ChaincodeArchiveTests", dependencies: ["ChaincodeArchive", "K8sVMCore", "CArchive"]),
         .testTarget(
             name: "BuilderEndToEndTests",
