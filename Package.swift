@@ -177,7 +177,8 @@ let package = Package(
         .testTarget(name: "ChaincodeArchiveTests", dependencies: ["ChaincodeArchive", "K8sVMCore", "CArchive"]),
         .testTarget(
             name: "BuilderEndToEndTests",
-            dependencies: ["k8svm", "AssetTransferExample", "K8sVMCore", "ChaincodeArchive"],
+            dependencies: ["k8svm", "AssetTransferExample", "K8sVMCore", "ChaincodeArchive", "KubernetesClient",
+                           "FakeKubeAPIServer", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Fixtures"]
         ),
         .testTarget(

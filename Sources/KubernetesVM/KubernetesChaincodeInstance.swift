@@ -32,6 +32,8 @@ public actor KubernetesChaincodeInstance: ChaincodeInstance {
     private var following: Task<Void, Never>?
     private var lastPending: String?
     private var stopping = false
+    /// Someone else started deleting the Pod.
+    private var deletedElsewhere = false
     private var finished: ExitStatus?
 
     var podName: String { spec.identity.podName }
@@ -189,14 +191,18 @@ public actor KubernetesChaincodeInstance: ChaincodeInstance {
         if let finished { return finished }
         let status = await awaitEnd()
         finished = status
+        await client.shutdown()
         return status
     }
 
     private func awaitEnd() async -> ExitStatus {
-        var deletingReported = false
         while true {
             switch await nextSignal() {
             case .pod(.updated(let pod)):
+                if pod.metadata.deletionTimestamp != nil, !stopping, !deletedElsewhere {
+                    log("k8svm run: chaincode pod \(namespace)/\(podName) was deleted by someone else")
+                    deletedElsewhere = true
+                }
                 switch PodProgress(pod, container: ChaincodePodSpec.containerName) {
                 case .terminated(let terminated):
                     return await ended(terminated)
@@ -205,17 +211,14 @@ public actor KubernetesChaincodeInstance: ChaincodeInstance {
                     await cleanUp()
                     return .exited(1)
                 case .pending, .running, .cannotStart:
-                    if pod.metadata.deletionTimestamp != nil, !stopping, !deletingReported {
-                        log("k8svm run: chaincode pod \(namespace)/\(podName) is being deleted by someone else")
-                        deletingReported = true
-                    }
+                    continue
                 }
             case .pod(.deleted(let last)):
                 if let terminated = last.flatMap({ PodProgress($0, container: ChaincodePodSpec.containerName) }),
                    case .terminated(let state) = terminated {
                     return await ended(state)
                 }
-                if !stopping { log("k8svm run: chaincode pod \(namespace)/\(podName) was deleted by someone else") }
+                if !stopping, !deletedElsewhere { log("k8svm run: chaincode pod \(namespace)/\(podName) was deleted by someone else") }
                 await cleanUp()
                 return stopping ? .signaled(SIGTERM) : .exited(1)
             case .watchFailed(let reason):
@@ -254,7 +257,8 @@ public actor KubernetesChaincodeInstance: ChaincodeInstance {
             log("k8svm run: chaincode container ended: \(reason)")
         }
         await cleanUp()
-        return .exited(terminated.exitCode)
+        // A chaincode whose Pod was taken away did not end by itself, whatever its exit code.
+        return .exited(deletedElsewhere && terminated.exitCode == 0 ? 1 : terminated.exitCode)
     }
 
     public func stop(signal: Int32, grace: Duration) async {

@@ -40,6 +40,13 @@ public struct KubernetesDoctor: Sendable {
     /// Runs every check; stops early only when a later one cannot mean anything.
     public func run() async -> [Check] {
         var checks: [Check] = []
+        guard let client = templateAndClient(&checks) else { return checks }
+        checks += await clusterChecks(client)
+        await client.shutdown()
+        return checks
+    }
+
+    private func templateAndClient(_ checks: inout [Check]) -> KubernetesClient? {
         if !settings.podTemplate.isEmpty {
             do {
                 _ = try PodTemplate.load(file: settings.podTemplate)
@@ -48,13 +55,16 @@ public struct KubernetesDoctor: Sendable {
                 checks.append(Check(passed: false, what: "\(error)"))
             }
         }
-        let client: KubernetesClient
         do {
-            client = try KubernetesVM.client(settings, environment: environment)
+            return try KubernetesVM.client(settings, environment: environment)
         } catch {
-            return checks + [Check(passed: false, what: "\(error)")]
+            checks.append(Check(passed: false, what: "\(error)"))
+            return nil
         }
-        defer { Task { await client.shutdown() } }
+    }
+
+    private func clusterChecks(_ client: KubernetesClient) async -> [Check] {
+        var checks: [Check] = []
         let namespace = KubernetesVM.namespace(settings, client.access)
         checks.append(Check(passed: true, what: "API server \(client.access.server), namespace \(namespace), authenticating with \(client.access.credentials.summary)"))
         do {

@@ -35,8 +35,9 @@ public struct Job: KubernetesResource, Equatable {
         public var conditions: [PodCondition]?
     }
 
-    public var apiVersion: String = Job.apiVersion
-    public var kind: String = Job.kind
+    /// Set on what K8sVM sends; list items come without it.
+    public var apiVersion: String? = Job.apiVersion
+    public var kind: String? = Job.kind
     public var metadata: ObjectMeta
     public var spec: Spec?
     public var status: Status?

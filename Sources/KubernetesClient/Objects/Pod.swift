@@ -5,8 +5,9 @@ public struct Pod: KubernetesResource, Equatable {
     public static let kind = "Pod"
     public static let plural = "pods"
 
-    public var apiVersion: String = Pod.apiVersion
-    public var kind: String = Pod.kind
+    /// Set on what K8sVM sends; list items come without it.
+    public var apiVersion: String? = Pod.apiVersion
+    public var kind: String? = Pod.kind
     public var metadata: ObjectMeta
     public var spec: PodSpec?
     public var status: PodStatus?

@@ -6,8 +6,9 @@ public struct Secret: KubernetesResource, Equatable {
     public static let kind = "Secret"
     public static let plural = "secrets"
 
-    public var apiVersion: String = Secret.apiVersion
-    public var kind: String = Secret.kind
+    /// Set on what K8sVM sends; list items come without it.
+    public var apiVersion: String? = Secret.apiVersion
+    public var kind: String? = Secret.kind
     public var metadata: ObjectMeta
     public var type: String?
     /// File name → contents; JSON carries them base64-encoded, as `Data` is.

@@ -52,7 +52,7 @@ func startChaincode(
     let task = Task { try await ChaincodeServer.run(chaincode, configuration: configuration) }
     let running = InProcessChaincode(task: task, id: id, peer: peer)
     do {
-        try await withTimeout(10, "\(id) to register") { await peer.waitForRegistration(of: id) }
+        try await withTimeout(30, "\(id) to register") { await peer.waitForRegistration(of: id) }
     } catch {
         await running.stop()
         throw error
