@@ -191,7 +191,10 @@ public actor KubernetesChaincodeInstance: ChaincodeInstance {
         if let finished { return finished }
         let status = await awaitEnd()
         finished = status
-        await client.shutdown()
+        // Closing the connections can take seconds (streams the server has not ended yet); the caller, often a `run`
+        // about to exit, need not wait for that.
+        let client = client
+        Task { await client.shutdown() }
         return status
     }
 
@@ -240,8 +243,10 @@ public actor KubernetesChaincodeInstance: ChaincodeInstance {
         await follower?.markContainerEnded()
         if let following {
             let done = Task { await following.value }
+            // The API server ends a followed log about a second after the container; when it does not (the Pod is
+            // being deleted, the server is away), what arrived is what there is.
             let deadline = Task {
-                try? await Task.sleep(for: .seconds(5))
+                try? await Task.sleep(for: .milliseconds(stopping ? 500 : 2000))
                 following.cancel()
             }
             await done.value

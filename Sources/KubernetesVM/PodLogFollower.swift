@@ -39,8 +39,18 @@ actor PodLogFollower {
                 if Task.isCancelled { return }
             }
             if endedBeforeThisStream { return }
-            try? await Task.sleep(for: .milliseconds(300))
+            if await containerEndsSoon() { return }
         }
+    }
+
+    /// A followed log that ends means the container ended, or the stream broke: the Pod's watch tells which,
+    /// usually within a moment. Waiting for it spares a request.
+    private func containerEndsSoon() async -> Bool {
+        for _ in 0..<40 where !Task.isCancelled {
+            if containerEnded { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return containerEnded
     }
 
     private func copy(_ line: String) {
