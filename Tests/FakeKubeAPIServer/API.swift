@@ -75,7 +75,7 @@ final class API: Sendable {
         do {
             parsed = try JSONParser.parse(request.body)
         } catch {
-            let excerpt = String(decoding: request.body.prefix(35), as: UTF8.self)
+            let excerpt = String(decoding: request.body.prefix(30), as: UTF8.self)
             var failure = APIError.badRequest("the object provided is unrecognized (must be of type \(resource.kind)): couldn't get version/kind; json parse error: \(error.message) (\(excerpt) ...)")
             failure.isRejectedObject = true
             throw failure
