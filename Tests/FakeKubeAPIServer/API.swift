@@ -163,7 +163,7 @@ final class API: Sendable {
             guard let (rv, start) = ContinueToken.decode(token) else { throw .badRequest("continue key is not valid") }
             if rv < cluster.oldestWatchable { throw .continueTooOld(freshContinue: ContinueToken.encode(rv: -1, start: start)) }
             listRV = rv
-            items = items.filter { ($0["metadata"]?["name"]?.string ?? "") + "\u{0}" >= start }
+            items = items.filter { ($0["metadata"]?["name"]?.string ?? "") >= start }
         }
         var metadata = JSON.obj(["resourceVersion": .string(String(listRV))])
         if let limit = parameters["limit"].flatMap(Int.init), limit > 0, items.count > limit {

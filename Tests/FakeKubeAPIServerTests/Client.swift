@@ -2,7 +2,7 @@ import Foundation
 import FakeKubeAPIServer
 
 /// A response as curl received it.
-struct Response {
+struct Response: Sendable {
     let status: Int
     let headers: [(String, String)]
     let body: String
@@ -13,7 +13,7 @@ struct Response {
 }
 
 /// Talks to a fake server with curl 7.88 over HTTP/1.1, the client the recordings were made with.
-struct Client {
+struct Client: Sendable {
     let server: FakeKubeAPIServer
     let caFile: URL
 
@@ -36,9 +36,15 @@ struct Client {
         return process
     }
 
-    /// One request; `target` is a path with query.
+    /// One request; `target` is a path with query. curl runs off the cooperative thread pool, which the server's
+    /// own tasks need.
     func send(_ method: String, _ target: String, body: String? = nil, contentType: String? = "application/json",
-              accept: String = "application/json") throws -> Response {
+              accept: String = "application/json") async throws -> Response {
+        try await offPool { try self.sendBlocking(method, target, body: body, contentType: contentType, accept: accept) }
+    }
+
+    private func sendBlocking(_ method: String, _ target: String, body: String?, contentType: String?,
+                              accept: String) throws -> Response {
         var arguments = ["-i", "-X", method, "-H", "Accept: \(accept)"]
         if body != nil, let contentType { arguments += ["-H", "Content-Type: \(contentType)"] }
         let process = try curl(arguments + [server.url + target], body: body)
@@ -57,8 +63,8 @@ struct Client {
         return Response(status: Int(headLines[0].split(separator: " ")[1])!, headers: headers, body: String(text[split.upperBound...]))
     }
 
-    func send(_ recording: Recording, namespace: String? = nil) throws -> Response {
-        try send(recording.method, recording.target, body: recording.requestBody, contentType: recording.requestContentType)
+    func send(_ recording: Recording) async throws -> Response {
+        try await send(recording.method, recording.target, body: recording.requestBody, contentType: recording.requestContentType)
     }
 
     /// A stream read in the background until the server ends it (or `maxSeconds` pass); `lines()` waits for it.
@@ -72,17 +78,24 @@ struct Client {
             try process.run()
         }
 
-        func lines() -> [String] {
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        func lines() async -> [String] {
+            (try? await offPool {
+                let data = self.pipe.fileHandleForReading.readDataToEndOfFile()
+                self.process.waitUntilExit()
+                return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+            }) ?? []
         }
-
-        func stop() { process.terminate() }
     }
 
     func stream(_ target: String, maxSeconds: Int = 30) throws -> Stream {
         try Stream(curl(["-N", "--max-time", String(maxSeconds), server.url + target], body: nil))
+    }
+}
+
+/// Runs blocking work on a Dispatch thread.
+func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
     }
 }
 
@@ -121,10 +134,10 @@ func shape(_ value: Any?, prefix: String = "") -> Set<String> {
 }
 
 /// Waits until `condition` holds, polling.
-func eventually(seconds: Double = 20, _ condition: () throws -> Bool) async throws -> Bool {
+func eventually(seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
     let end = Date().addingTimeInterval(seconds)
     while Date() < end {
-        if try condition() { return true }
+        if try await condition() { return true }
         try await Task.sleep(nanoseconds: 100_000_000)
     }
     return false

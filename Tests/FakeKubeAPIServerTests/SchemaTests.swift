@@ -13,7 +13,7 @@ import FakeKubeAPIServer
     @Test func unknownFieldIsRejectedEvenWithoutStrict() async throws {
         try await withServer { server, client in
             let recording = try Recording("errors/12-POST-pod-unknown-fields-Strict-400.http")
-            let response = try client.send("POST", "/api/v1/namespaces/k8svm-rec/pods", body: recording.requestBody)
+            let response = try await client.send("POST", "/api/v1/namespaces/k8svm-rec/pods", body: recording.requestBody)
             #expect(response.status == 400)
             #expect(response.body == recording.responseBody)
             #expect(server.rejectedObjects().first?.contains("unknown field \"spec.bogusField\"") == true)
@@ -27,7 +27,7 @@ import FakeKubeAPIServer
                 spec["hostNetwork"] = "yes"
                 body["spec"] = spec
             }
-            let response = try client.send("POST", "/api/v1/namespaces/k8svm-rec/pods", body: body)
+            let response = try await client.send("POST", "/api/v1/namespaces/k8svm-rec/pods", body: body)
             #expect(response.status == 400)
             #expect(response.json["message"] as? String
                     == "Pod in version \"v1\" cannot be handled as a Pod: json: cannot unmarshal string into Go struct field PodSpec.spec.hostNetwork of type bool")
@@ -48,7 +48,7 @@ import FakeKubeAPIServer
                 metadata["labels"] = ["bad key!": "v"]
                 body["metadata"] = metadata
             }
-            let response = try client.send("POST", "/api/v1/namespaces/k8svm-rec/pods", body: body)
+            let response = try await client.send("POST", "/api/v1/namespaces/k8svm-rec/pods", body: body)
             #expect(response.status == 422)
             let causes = ((response.json["details"] as? [String: Any])?["causes"] as? [[String: Any]]) ?? []
             let fields = Set(causes.compactMap { $0["field"] as? String })
@@ -59,7 +59,7 @@ import FakeKubeAPIServer
 
     @Test func secretDataMustBeBase64() async throws {
         try await withServer { _, client in
-            let response = try client.send("POST", "/api/v1/namespaces/k8svm-rec/secrets",
+            let response = try await client.send("POST", "/api/v1/namespaces/k8svm-rec/secrets",
                                            body: #"{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"data":{"k":"not base64!"}}"#)
             #expect(response.status == 400)
             #expect((response.json["message"] as? String)?.contains("illegal base64 data at input byte 3") == true)
