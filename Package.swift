@@ -164,16 +164,7 @@ let package = Package(
             ],
             path: "Tests/FakeKubeAPIServer"
         ),
-        .testTarget(
-            name: "FakeKubeAPIServerTests",
-            dependencies: [
-                "FakeKubeAPIServer",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ]
-        ),
+        .testTarget(name: "FakeKubeAPIServerTests", dependencies: ["FakeKubeAPIServer"]),
         .testTarget(name: "ChaincodeArchiveTests", dependencies: ["ChaincodeArchive", "K8sVMCore", "CArchive"]),
         .testTarget(
             name: "BuilderEndToEndTests",

@@ -75,7 +75,7 @@ final class API: Sendable {
         do {
             parsed = try JSONParser.parse(request.body)
         } catch {
-            let excerpt = String(decoding: request.body.prefix(35), as: UTF8.self)
+            let excerpt = String(decoding: request.body.prefix(30), as: UTF8.self)
             var failure = APIError.badRequest("the object provided is unrecognized (must be of type \(resource.kind)): couldn't get version/kind; json parse error: \(error.message) (\(excerpt) ...)")
             failure.isRejectedObject = true
             throw failure
@@ -163,7 +163,7 @@ final class API: Sendable {
             guard let (rv, start) = ContinueToken.decode(token) else { throw .badRequest("continue key is not valid") }
             if rv < cluster.oldestWatchable { throw .continueTooOld(freshContinue: ContinueToken.encode(rv: -1, start: start)) }
             listRV = rv
-            items = items.filter { ($0["metadata"]?["name"]?.string ?? "") + "\u{0}" >= start }
+            items = items.filter { ($0["metadata"]?["name"]?.string ?? "") >= start }
         }
         var metadata = JSON.obj(["resourceVersion": .string(String(listRV))])
         if let limit = parameters["limit"].flatMap(Int.init), limit > 0, items.count > limit {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Writes the Events the scheduler and the kubelet emit (README item 17, pod-success/08, pod-image-missing/08):
 /// `Scheduled` new-style, the kubelet's old-style with `count`, repeats aggregated by bumping `count`.
@@ -12,8 +13,16 @@ struct EventRecorder: Sendable {
                      "fieldPath": container.map { .string("spec.containers{\($0)}") }])
     }
 
+    private static let lastSuffix = Mutex<UInt64>(0)
+
+    /// `<pod>.<nanoseconds since 1970 in hex>`, like the kubelet's names (`rec-success.18ea1091bfa4ed92`), so a
+    /// list (ordered by name) shows events in the order they were made.
     private static func metadata(_ pod: JSON) -> JSON {
-        let name = (pod["metadata"]?["name"]?.string ?? "") + "." + String(UInt64.random(in: 1 << 60..<UInt64.max), radix: 16).prefix(16)
+        let suffix = lastSuffix.withLock { last in
+            last = max(last + 1, UInt64(Date().timeIntervalSince1970 * 1e9))
+            return last
+        }
+        let name = (pod["metadata"]?["name"]?.string ?? "") + "." + String(suffix, radix: 16)
         return .obj(["name": .string(name), "namespace": pod["metadata"]?["namespace"], "uid": .string(UUID().uuidString.lowercased()),
                      "resourceVersion": .string("0"), "creationTimestamp": .string(Clock.seconds())])
     }
