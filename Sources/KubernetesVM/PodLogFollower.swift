@@ -36,15 +36,18 @@ actor PodLogFollower {
             } catch let error as KubernetesError where error.kind == .notFound || error.kind == .badRequest {
                 return  // the Pod is gone, or its container never started
             } catch {
-                if Task.isCancelled { return }
+                // The stream broke (the API server went away): open it again from the last line.
+                if Task.isCancelled || endedBeforeThisStream { return }
+                try? await Task.sleep(for: .milliseconds(300))
+                continue
             }
             if endedBeforeThisStream { return }
             if await containerEndsSoon() { return }
         }
     }
 
-    /// A followed log that ends means the container ended, or the stream broke: the Pod's watch tells which,
-    /// usually within a moment. Waiting for it spares a request.
+    /// A followed log the server ends cleanly means the container ended (or, rarely, the server closed it): the
+    /// Pod's watch tells which, usually within a moment. Waiting for it spares a request.
     private func containerEndsSoon() async -> Bool {
         for _ in 0..<40 where !Task.isCancelled {
             if containerEnded { return true }

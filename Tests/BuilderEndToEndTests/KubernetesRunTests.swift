@@ -58,6 +58,15 @@ import Glibc
             try builder.startRun(["\(context)/bld", try builder.runMetadata(chaincodeID: "scripted_1.0:abc", tls: true)], extra: [:])
         }
 
+        /// Starts `run`, waits for the chaincode to print `line`, and returns the run and its Pod's name.
+        func startRun(until line: String) async throws -> (TestProcess, String) {
+            let run = try startRun()
+            _ = try await run.waitForStderrLine(containing: line, timeout: .seconds(30))
+            let pods = try await cluster.client.list(Pod.self, namespace: cluster.namespace, labelSelector: "k8svm.io/peer=\(peer)")
+            guard let name = pods.items.first?.metadata.name else { throw TestFailure("run started no pod") }
+            return (run, name)
+        }
+
         func finish() async {
             await cluster.stop()
             workspace.remove()
@@ -140,11 +149,8 @@ import Glibc
     @Test func aPodDeletedBySomeoneElseEndsRunWithThatReason() async throws {
         let setup = try await Setup(script: "echo serving; sleep 60")
         defer { Task { await setup.finish() } }
-        let run = try setup.startRun()
-        _ = try await run.waitForStderrLine(containing: "serving", timeout: .seconds(30))
-        let pod = try #require(try await setup.cluster.client.list(Pod.self, namespace: setup.cluster.namespace,
-                                                                    labelSelector: "k8svm.io/peer=\(setup.peer)").items.first)
-        try await setup.cluster.client.delete(Pod.self, name: pod.metadata.name!, namespace: setup.cluster.namespace, gracePeriodSeconds: 0)
+        let (run, pod) = try await setup.startRun(until: "serving")
+        try await setup.cluster.client.delete(Pod.self, name: pod, namespace: setup.cluster.namespace, gracePeriodSeconds: 0)
         let result = await run.finish()
         #expect(result.status != 0)
         #expect(result.stderr.contains("deleted by someone else"), "\(result.stderr)")
@@ -196,11 +202,8 @@ import Glibc
     @Test(.enabled(if: !TestCluster.isReal)) func anOOMKilledChaincodeIsNamed() async throws {
         let setup = try await Setup(script: "echo serving; sleep 60")
         defer { Task { await setup.finish() } }
-        let run = try setup.startRun()
-        _ = try await run.waitForStderrLine(containing: "serving", timeout: .seconds(30))
-        let pod = try #require(try await setup.cluster.client.list(Pod.self, namespace: setup.cluster.namespace,
-                                                                    labelSelector: "k8svm.io/peer=\(setup.peer)").items.first)
-        setup.cluster.fake!.oomKill(pod: pod.metadata.name!, namespace: setup.cluster.namespace)
+        let (run, pod) = try await setup.startRun(until: "serving")
+        setup.cluster.fake!.oomKill(pod: pod, namespace: setup.cluster.namespace)
         let result = await run.finish()
         #expect(result.status == 137)
         #expect(result.stderr.contains("killed for using too much memory (limit 512Mi)"), "\(result.stderr)")
