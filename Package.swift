@@ -58,8 +58,19 @@ let package = Package(
             ]
         ),
         .target(name: "CLaunch"),
+        .target(name: "CSandbox"),
+        .target(name: "SandboxVM", dependencies: ["K8sVMCore", "LocalVM", "CSandbox"]),
+        .target(
+            name: "SandboxService",
+            dependencies: [
+                "SandboxVM", "K8sVMCore", "DevMode", "DebugPeer", "ChaincodeArchive",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "LocalVM", dependencies: ["K8sVMCore", "CLaunch"]),
-        .target(name: "K8sVMBuilder", dependencies: ["K8sVMCore", "LocalVM"]),
+        .target(name: "K8sVMBuilder", dependencies: ["K8sVMCore", "LocalVM", "SandboxVM"]),
         .target(
             name: "ChaincodeProtocol",
             dependencies: [
@@ -119,7 +130,7 @@ let package = Package(
         .executableTarget(
             name: "k8svm",
             dependencies: [
-                "K8sVMCore", "ChaincodeArchive", "LocalVM", "K8sVMBuilder", "DevMode",
+                "K8sVMCore", "ChaincodeArchive", "LocalVM", "K8sVMBuilder", "DevMode", "SandboxVM", "SandboxService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The release binary is copied into peer images: no Swift runtime needed there, and a `detect` starts
@@ -132,6 +143,11 @@ let package = Package(
         .testTarget(
             name: "BuilderEndToEndTests",
             dependencies: ["k8svm", "AssetTransferExample", "K8sVMCore", "ChaincodeArchive"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "SandboxTests",
+            dependencies: ["k8svm", "AssetTransferExample", "SandboxVM", "K8sVMCore"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import K8sVMCore
 import LocalVM
+import SandboxVM
 
 /// What every verb needs: the effective configuration, the environment, and the VM the backend selects.
 public struct BuilderContext: Sendable {
@@ -16,8 +17,10 @@ public struct BuilderContext: Sendable {
         switch configuration.backend {
         case .local:
             return LocalProcessVM(configuration: configuration.local, environment: environment)
-        case .kubernetes, .sandbox:
-            throw K8sVMError("backend \"\(configuration.backend.rawValue)\" is not available in this version of k8svm (available: local)")
+        case .sandbox:
+            return try SandboxVM(configuration: configuration.sandbox, environment: environment)
+        case .kubernetes:
+            throw K8sVMError("backend \"\(configuration.backend.rawValue)\" is not available in this version of k8svm (available: local, sandbox)")
         }
     }
 }

@@ -9,6 +9,8 @@ public struct Configuration: Sendable, Equatable {
     public var backend: Backend = .local
     /// Settings of the local-process backend.
     public var local = Local()
+    /// Settings of sandboxed builds and runs.
+    public var sandbox = Sandbox()
 
     /// Settings of the local-process backend.
     public struct Local: Sendable, Equatable {

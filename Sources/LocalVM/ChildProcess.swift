@@ -15,6 +15,8 @@ public final class ChildProcess: Sendable {
         case descriptor(Int32)
         /// The parent's own stdout and stderr.
         case inherit
+        /// Standard output to the first descriptor, standard error to the second; the caller keeps ownership.
+        case separate(output: Int32, errors: Int32)
     }
 
     /// What to start.
@@ -48,6 +50,7 @@ public final class ChildProcess: Sendable {
         case .parentStandardError: (STDERR_FILENO, STDERR_FILENO)
         case .descriptor(let fd): (fd, fd)
         case .inherit: (-1, -1)
+        case .separate(let output, let errors): (output, errors)
         }
         var failedErrno: Int32 = 0
         var failedStep: UnsafePointer<CChar>?
@@ -113,7 +116,7 @@ public final class ChildProcess: Sendable {
     }
 
     /// Resolves a command name through PATH as execvp would; paths with a slash are taken as they are.
-    static func resolve(_ executable: String, path: String?) throws -> String {
+    public static func resolve(_ executable: String, path: String?) throws -> String {
         if executable.contains("/") {
             guard access(executable, X_OK) == 0 else {
                 throw K8sVMError("cannot execute \(executable): \(String(cString: strerror(errno)))")

@@ -12,7 +12,7 @@ struct K8sVMCommand: AsyncParsableCommand {
             external builder. The subcommands below are for people.
             """,
         version: K8sVMVersion.current,
-        subcommands: [DevCommand.self, BuilderCommand.self, InstallBuilderCommand.self, PackageCommand.self, ConfigCommand.self]
+        subcommands: [DevCommand.self, SandboxCommand.self, BuilderCommand.self, InstallBuilderCommand.self, PackageCommand.self, ConfigCommand.self]
     )
 }
 

@@ -1,0 +1,80 @@
+#define _GNU_SOURCE
+#include "k8svm_sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct spawn_failure {
+    int step;
+    int error;
+};
+
+static const char *const spawn_steps[] = {"fork", "pipe", "dup2", "setrlimit", "sigprocmask", "exec"};
+
+static void spawn_fail(int pipe_fd, int step) {
+    struct spawn_failure failure = {step, errno};
+    ssize_t ignored = write(pipe_fd, &failure, sizeof failure);
+    (void)ignored;
+    _exit(127);
+}
+
+/* Only async-signal-safe calls between fork and exec. */
+static void spawn_child(const char *path, char *const argv[], char *const envp[], int output_fd,
+                        const k8svm_sandbox_limit *limits, int limit_count, int pipe_fd) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    int null_fd = open("/dev/null", O_RDONLY);
+    if (null_fd >= 0 && null_fd != 0) dup2(null_fd, 0);
+    if (dup2(output_fd, 1) < 0 || dup2(output_fd, 2) < 0) spawn_fail(pipe_fd, 2);
+    for (int i = 0; i < limit_count; i++) {
+        struct rlimit limit = {limits[i].soft, limits[i].hard};
+        if (setrlimit(limits[i].resource, &limit) != 0) spawn_fail(pipe_fd, 3);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    if (sigprocmask(SIG_SETMASK, &none, NULL) != 0) spawn_fail(pipe_fd, 4);
+    execve(path, argv, envp);
+    spawn_fail(pipe_fd, 5);
+}
+
+pid_t k8svm_sandbox_spawn(const char *path, char *const argv[], char *const envp[], int output_fd,
+                          const k8svm_sandbox_limit *limits, int limit_count, const char **failed_step) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) {
+        *failed_step = spawn_steps[1];
+        return -1;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        int saved = errno;
+        close(report[0]);
+        close(report[1]);
+        errno = saved;
+        *failed_step = spawn_steps[0];
+        return -1;
+    }
+    if (pid == 0) spawn_child(path, argv, envp, output_fd, limits, limit_count, report[1]);
+    close(report[1]);
+    struct spawn_failure failure;
+    ssize_t got;
+    do {
+        got = read(report[0], &failure, sizeof failure);
+    } while (got < 0 && errno == EINTR);
+    close(report[0]);
+    if (got == (ssize_t)sizeof failure) {
+        int status;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+        *failed_step = spawn_steps[failure.step];
+        errno = failure.error;
+        return -1;
+    }
+    return pid;
+}
+
+int k8svm_sandbox_protect_self(void) {
+    return prctl(PR_SET_DUMPABLE, 0);
+}
