@@ -48,14 +48,14 @@ public struct SandboxLimits: Sendable, Equatable {
     /// What a user reads about a process that ended with `status` after using `cpuTime` seconds of CPU and at most
     /// `peakResident` bytes of memory: the limit it ran into, when one explains the end.
     public func describeEnd(_ status: ExitStatus, cpuTime: Double, peakResident: Int) -> String {
-        let memoryLimit = "address-space limit (\(Configuration.renderByteSize(memory))B)"
+        let memoryLimit = "address-space limit (\(Self.readable(memory)))"
         switch status {
         case .signaled(SIGXCPU):
             return "killed: CPU time limit (\(cpuSeconds) s) exceeded"
         case .signaled(SIGKILL) where cpuTime >= Double(cpuSeconds):
             return "killed: CPU time limit (\(cpuSeconds) s) exceeded"
         case .signaled(SIGXFSZ):
-            return "killed: file size limit (\(Configuration.renderByteSize(fileSize))B) exceeded"
+            return "killed: file size limit (\(Self.readable(fileSize))) exceeded"
         case .signaled(let signal) where peakResident >= memory / 2:
             return "killed by signal \(signal) after running out of memory: \(memoryLimit) reached"
         case .exited(let code) where code != 0 && peakResident >= memory / 2:
@@ -63,5 +63,13 @@ public struct SandboxLimits: Sendable, Equatable {
         default:
             return status.description
         }
+    }
+
+    /// `268435456` → `256 MiB`.
+    public static func readable(_ bytes: Int) -> String {
+        for (unit, size) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] where bytes >= size && bytes % size == 0 {
+            return "\(bytes / size) \(unit)"
+        }
+        return "\(bytes) bytes"
     }
 }

@@ -68,6 +68,8 @@ public struct SandboxSpec: Sendable {
         arguments += ["--proc", "/proc", "--dev", "/dev", "--size", String(host.configuration.tmpSize), "--tmpfs", "/tmp",
                       "--ro-bind", host.helper, Self.helperPath]
         for mount in mounts { arguments += [mount.writable ? "--bind" : "--ro-bind", mount.host, mount.inside] }
+        // The root itself (a tmpfs holding the mount points) is read-only too: only /tmp and writable mounts take writes.
+        arguments += ["--remount-ro", "/"]
         arguments += ["--chdir", workingDirectory, "--", Self.helperPath, "sandbox", "init"] + limits.arguments
         if let relay { arguments += ["--relay-port", String(relay.port), "--relay-socket", relay.socket] }
         return arguments + ["--"] + command

@@ -23,6 +23,8 @@ public final class SandboxedProcess: Sendable {
     private let readers = DispatchGroup()
     private let report: ReportReader
     private let stopped = StopReason()
+    /// bubblewrap's process inside the sandbox (its pid 1), which outlives the outer one by a moment.
+    private let inner: pid_t?
 
     /// The host pid of bubblewrap.
     public var pid: pid_t { process.pid }
@@ -44,6 +46,7 @@ public final class SandboxedProcess: Sendable {
         }
         close(output.write)
         close(errors.write)
+        inner = Self.innerProcess(of: process.pid)
         report = ReportReader()
         Self.capture(output.read, into: log, limit: logLimit, group: readers)
         report.read(errors.read, log: log, group: readers)
@@ -61,6 +64,7 @@ public final class SandboxedProcess: Sendable {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             readers.notify(queue: .global()) { continuation.resume() }
         }
+        if let inner { await Self.waitUntilGone(inner) }
         let message = stopped.value ?? report.end ?? "sandbox ended before its command started (\(status))"
         return SandboxEnd(status: status, message: message)
     }
@@ -69,6 +73,30 @@ public final class SandboxedProcess: Sendable {
     public func kill(reason: String) {
         stopped.set(reason)
         process.signal(SIGKILL)
+    }
+
+    /// The child bubblewrap forks into the new namespaces, found within a second of the start (nil if bubblewrap
+    /// ended first).
+    private static func innerProcess(of outer: pid_t) -> pid_t? {
+        for _ in 0..<1000 {
+            if let children = try? String(contentsOfFile: "/proc/\(outer)/task/\(outer)/children", encoding: .utf8),
+               let first = children.split(separator: " ").first, let pid = pid_t(first) {
+                return pid
+            }
+            guard Glibc.kill(outer, 0) == 0 else { return nil }
+            usleep(1000)
+        }
+        return nil
+    }
+
+    /// Waits (at most 10 s) until `pid` has ended: once the sandbox's pid 1 is gone, so is every process in it.
+    private static func waitUntilGone(_ pid: pid_t) async {
+        for _ in 0..<2000 {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")"), !stat[close...].hasPrefix(") Z")
+            else { return }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
     }
 
     /// Copies up to `limit` bytes of the command's output into the log, then notes the cap and drops the rest.
@@ -89,7 +117,7 @@ public final class SandboxedProcess: Sendable {
                 if keep > 0 { log.append(Data(bytes: buffer, count: keep)) }
                 kept += keep
                 if keep < count {
-                    if dropped == 0 { log.note("log capped at \(Configuration.renderByteSize(limit))B (sandbox.logBytes); further output is discarded") }
+                    if dropped == 0 { log.note("log capped at \(SandboxLimits.readable(limit)) (sandbox.logBytes); further output is discarded") }
                     dropped += count - keep
                 }
             }
