@@ -5,7 +5,9 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <linux/close_range.h>
 #include <sys/prctl.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,10 +36,19 @@ static void spawn_child(const char *path, char *const argv[], char *const envp[]
         struct rlimit limit = {limits[i].soft, limits[i].hard};
         if (setrlimit(limits[i].resource, &limit) != 0) spawn_fail(pipe_fd, 3);
     }
+    /* Only 0, 1 and 2 reach the command (the init's own descriptors are close-on-exec; this catches any that is not). */
+    if (pipe_fd > 3) close_range(3, pipe_fd - 1, 0);
+    close_range(pipe_fd + 1, ~0U, 0);
     sigset_t none;
     sigemptyset(&none);
     if (sigprocmask(SIG_SETMASK, &none, NULL) != 0) spawn_fail(pipe_fd, 4);
-    execve(path, argv, envp);
+    /* ETXTBSY: another host thread may have had the executable open for writing at the moment it forked. */
+    for (int attempt = 0; attempt < 50; attempt++) {
+        execve(path, argv, envp);
+        if (errno != ETXTBSY) break;
+        struct timespec pause = {0, 10 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
     spawn_fail(pipe_fd, 5);
 }
 

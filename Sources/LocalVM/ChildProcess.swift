@@ -27,14 +27,17 @@ public final class ChildProcess: Sendable {
         public var environment: [String: String]
         public var workingDirectory: String?
         public var output: Output
+        /// Close every inherited descriptor but 0, 1 and 2 in the child, even those not marked close-on-exec.
+        public var closeOtherDescriptors: Bool
 
         public init(executable: String, arguments: [String] = [], environment: [String: String],
-                    workingDirectory: String? = nil, output: Output = .parentStandardError) {
+                    workingDirectory: String? = nil, output: Output = .parentStandardError, closeOtherDescriptors: Bool = false) {
             self.executable = executable
             self.arguments = arguments
             self.environment = environment
             self.workingDirectory = workingDirectory
             self.output = output
+            self.closeOtherDescriptors = closeOtherDescriptors
         }
     }
 
@@ -55,13 +58,15 @@ public final class ChildProcess: Sendable {
         var failedErrno: Int32 = 0
         var failedStep: UnsafePointer<CChar>?
         let workingDirectory = specification.workingDirectory
+        let closeOthers: Int32 = specification.closeOtherDescriptors ? 1 : 0
         // PR_SET_PDEATHSIG fires when the forking *thread* ends, so every fork happens on one thread that never does.
         let pid = LaunchThread.shared.perform {
             path.withCString { cPath in
                 withOptionalCString(workingDirectory) { cwd in
                     var request = k8svm_launch_request(
                         path: cPath, argv: argv.pointer, envp: envp.pointer, working_directory: cwd,
-                        stdin_fd: -1, stdout_fd: stdoutFD, stderr_fd: stderrFD, new_process_group: 1, die_with_parent: 1)
+                        stdin_fd: -1, stdout_fd: stdoutFD, stderr_fd: stderrFD, new_process_group: 1, die_with_parent: 1,
+                        close_other_fds: closeOthers)
                     return k8svm_launch(&request, &failedErrno, &failedStep)
                 }
             }

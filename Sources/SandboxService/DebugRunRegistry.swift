@@ -21,11 +21,11 @@ public final class DebugRunRegistry: Sendable {
 
     public func run(_ id: String) -> DebugRun? { runs.withLock { $0[id] } }
 
-    /// Creates a run from a source directory that the run then owns (it is removed when the run ends).
-    public func create(name: String, source: DebugRun.Source) async throws -> DebugRun {
+    /// Creates a run from a source; `owning` (the source's directory, or one holding it) is removed when the run ends.
+    public func create(name: String, source: DebugRun.Source, owning directory: String) async throws -> DebugRun {
         let active = all.filter { $0.phase != .ended && $0.phase != .failed }.count
         guard active < maxActive else {
-            try? FileManager.default.removeItem(atPath: source.directory)
+            try? FileManager.default.removeItem(atPath: directory)
             throw K8sVMError("\(active) debug runs are active (the limit is \(maxActive)); stop one first", exitCode: 429)
         }
         let peer: DebugPeer
@@ -33,11 +33,10 @@ public final class DebugRunRegistry: Sendable {
             peer = try DebugPeer(configuration: DebugPeerConfiguration(host: "127.0.0.1", port: 0))
             try await peer.start()
         } catch {
-            try? FileManager.default.removeItem(atPath: source.directory)
+            try? FileManager.default.removeItem(atPath: directory)
             throw K8sVMError("cannot start a debug peer for the run: \(error)")
         }
         let id = UUID().uuidString.lowercased().prefix(12).description
-        let directory = source.directory
         let run = DebugRun.start(id: id, name: name, source: source, peer: peer, host: host, cleanup: {
             await peer.stop()
             try? FileManager.default.removeItem(atPath: directory)

@@ -73,14 +73,15 @@ enum EditorAPIRoutes {
         let directory = try registry.host.makeDirectory(prefix: "src-")
         do {
             let reader = try ArchiveReader(data: Data(buffer: body), name: "the uploaded source")
-            try SafeExtractor().extract(reader, into: directory)
+            try SafeExtractor().extract(reader, into: directory + "/src")
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
             return try json(ErrorAnswerBody(error: "the upload is not a usable source archive: \(error)"), status: .badRequest)
         }
         let metadata = PackageMetadata(type: type, label: name, path: query.get("path") ?? "", executable: query.get("executable"))
         do {
-            let run = try await registry.create(name: name, source: .init(directory: directory, metadata: metadata))
+            let run = try await registry.create(name: name, source: .init(directory: directory + "/src", metadata: metadata),
+                                                owning: directory)
             return try json(RunBody(run), status: .created)
         } catch let error as K8sVMError {
             return try json(ErrorAnswerBody(error: error.message), status: error.exitCode == 429 ? .tooManyRequests : .serviceUnavailable)
@@ -111,14 +112,21 @@ enum EditorAPIRoutes {
 
     private static func lookUp(_ registry: DebugRunRegistry, _ context: BasicRequestContext) throws -> DebugRun {
         let id = try context.parameters.require("id")
-        guard let run = registry.run(id) else {
-            throw HTTPError(.notFound, message: "no debug run \(id)")
-        }
+        guard let run = registry.run(id) else { throw NoSuchRun(id: id) }
         return run
     }
 
     private static func notFound(_ id: String) throws -> Response {
         try json(ErrorAnswerBody(error: "no debug run \(id)"), status: .notFound)
+    }
+
+    /// A run id that names no run: 404 with the usual `{"error": ...}` body.
+    struct NoSuchRun: HTTPResponseError {
+        let id: String
+        var status: HTTPResponse.Status { .notFound }
+        func response(from request: Request, context: some RequestContext) throws -> Response {
+            try notFound(id)
+        }
     }
 
     private static let encoder: JSONEncoder = {

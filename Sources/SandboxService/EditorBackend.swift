@@ -32,13 +32,12 @@ public struct EditorBackend: Sendable {
             group.addTask { for await signal in signals.stream { return signal }; return nil }
             group.addTask { _ = await serving.result; return nil }
             let first = await group.next() ?? nil
-            group.cancelAll()
+            if let first { say("signal \(first): stopping every run") }
+            await registry.stopAll()
+            serving.cancel()
             signals.continuation.finish()
             return first ?? 0
         }
-        if signal != 0 { say("signal \(signal): stopping every run") }
-        await registry.stopAll()
-        serving.cancel()
         if case .failure(let error) = await serving.result, signal == 0 {
             throw K8sVMError("the editor API on \(api) stopped: \(error)")
         }

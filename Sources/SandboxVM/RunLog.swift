@@ -23,9 +23,10 @@ public final class RunLog: Sendable {
         }
     }
 
-    /// Appends one line of k8svm's own.
+    /// Appends one line of k8svm's own, on a line of its own.
     public func note(_ line: String) {
-        append(Data("k8svm sandbox: \(line)\n".utf8))
+        let fresh = state.withLock { $0.data.last.map { $0 == UInt8(ascii: "\n") } ?? true }
+        append(Data("\(fresh ? "" : "\n")k8svm sandbox: \(line)\n".utf8))
     }
 
     /// Everything so far.

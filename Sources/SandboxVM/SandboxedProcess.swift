@@ -15,7 +15,8 @@ public struct SandboxEnd: Sendable, Equatable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// bubblewrap running one ``SandboxSpec`` as a child of k8svm: its command's output goes to a ``RunLog`` (at most
+/// bubblewrap running one ``SandboxSpec`` as a child of k8svm (inheriting no descriptor of k8svm's but its output
+/// pipes, so nothing of the host can be reached through bubblewrap's own descriptors): its command's output goes to a ``RunLog`` (at most
 /// `logLimit` bytes; the rest is read and dropped), the init's report is read on a separate pipe, and a wall-clock
 /// limit kills the whole sandbox (bubblewrap dies, and with it the sandbox's process namespace).
 public final class SandboxedProcess: Sendable {
@@ -39,7 +40,8 @@ public final class SandboxedProcess: Sendable {
         let (executable, arguments) = host.launcher(bwrapArguments: spec.bubblewrapArguments(host: host))
         do {
             process = try ChildProcess(.init(executable: executable, arguments: arguments, environment: host.environment,
-                                             output: .separate(output: output.write, errors: errors.write)))
+                                             output: .separate(output: output.write, errors: errors.write),
+                                             closeOtherDescriptors: true))
         } catch {
             [output.read, output.write, errors.read, errors.write].forEach { close($0) }
             throw error
