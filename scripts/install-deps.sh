@@ -7,6 +7,8 @@ packages=(
   openssl                    # tests make TLS material
   golang-go                  # the local backend builds golang packages with the host's Go
   jq                         # the benchmark's shell+jq reference run script
+  bubblewrap                 # sandboxed builds and runs (backend: sandbox, k8svm sandbox)
+  curl                       # the sandbox editor API tests drive it with curl
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -33,7 +33,7 @@ public struct SandboxHost: Sendable {
         let work = configuration.workDirectory
         try Self.makeReachable(work, uid: sandboxUID)
         helper = try Self.stageHelper(in: work)
-        systemPaths = Self.withRuntimeLibraries(configuration.systemPaths)
+        systemPaths = Self.withRuntimeLibraries(configuration.systemPaths, environment: environment)
     }
 
     /// The program and arguments that start bubblewrap as the sandbox uid (root drops to it with setpriv first).
@@ -113,17 +113,23 @@ public struct SandboxHost: Sendable {
         return staged
     }
 
-    /// `paths` plus the directories of shared libraries k8svm itself loaded from outside them (the Swift runtime of
-    /// a toolchain under /opt, say): the init is k8svm, and Swift chaincode links the same runtime.
-    private static func withRuntimeLibraries(_ paths: [String]) -> [String] {
-        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return paths }
-        var result = paths
+    /// `paths` plus the Swift runtime Swift chaincode links: the directories of shared libraries k8svm itself loaded
+    /// from outside them (a debug k8svm's toolchain under /opt, say), and the runtime of the `swift` in PATH.
+    private static func withRuntimeLibraries(_ paths: [String], environment: [String: String]) -> [String] {
+        var directories: [String] = []
+        let maps = (try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8)) ?? ""
         for line in maps.split(separator: "\n") {
-            guard let slash = line.firstIndex(of: "/") else { continue }
-            let file = String(line[slash...])
-            guard file.contains(".so") else { continue }
-            let directory = (file as NSString).deletingLastPathComponent
-            if !result.contains(where: { directory == $0 || directory.hasPrefix($0 + "/") }) { result.append(directory) }
+            guard let slash = line.firstIndex(of: "/"), line[slash...].contains(".so") else { continue }
+            directories.append((String(line[slash...]) as NSString).deletingLastPathComponent)
+        }
+        if let swift = try? ChildProcess.resolve("swift", path: environment["PATH"]), let resolved = FileTree.resolved(swift) {
+            // <toolchain>/usr/bin/swift → <toolchain>/usr/lib/swift/linux
+            let usr = ((resolved as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+            if FileManager.default.fileExists(atPath: usr + "/lib/swift/linux") { directories.append(usr + "/lib/swift/linux") }
+        }
+        var result = paths
+        for directory in directories where !result.contains(where: { directory == $0 || directory.hasPrefix($0 + "/") }) {
+            result.append(directory)
         }
         return result
     }
