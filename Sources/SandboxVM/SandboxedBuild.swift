@@ -21,13 +21,29 @@ public struct SandboxedBuild: Sendable {
     public func run(_ request: BuildRequest) async throws -> BuildRecord {
         switch request.metadata.type {
         case .binary:
-            try FileManager.default.createDirectory(atPath: request.buildDirectory, withIntermediateDirectories: true)
-            return try await LocalProcessVM(configuration: .init(), environment: host.environment).build(request)
+            return try binary(request)
         case .golang:
             return try await goBuild(request)
         case .node, .java, .image:
             throw K8sVMError("sandboxed runs cannot build \(request.metadata.type.rawValue) packages (they build: golang, binary)")
         }
+    }
+
+    /// The executable at the package's root (`chaincode`, or metadata.json `executable`), placed in the build
+    /// directory; links leading out of the package and special files are refused.
+    private func binary(_ request: BuildRequest) throws -> BuildRecord {
+        let relative = request.metadata.executable ?? "chaincode"
+        let source = try FileTree.pathInside(root: request.sourceDirectory, relative: relative)
+        guard FileManager.default.fileExists(atPath: source) else {
+            throw K8sVMError("binary package has no executable \"\(relative)\" at its root (name it with executable=…)")
+        }
+        guard try FileTree.kind(of: source) == .regular else {
+            throw K8sVMError("\(relative) is not a regular file (links and special files are refused)")
+        }
+        try FileManager.default.createDirectory(atPath: request.buildDirectory, withIntermediateDirectories: true)
+        try ExecutablePlacement.place(source, at: request.buildDirectory + "/chaincode")
+        return BuildRecord(backend: Backend.sandbox.rawValue, type: .binary, label: request.metadata.label, executable: "chaincode",
+                           arguments: request.metadata.arguments ?? BuildRecord.goStartArguments)
     }
 
     private func goBuild(_ request: BuildRequest) async throws -> BuildRecord {
@@ -73,7 +89,7 @@ public struct SandboxedBuild: Sendable {
             throw K8sVMError("go build failed: \(end.message)")
         }
         try FileManager.default.createDirectory(atPath: request.buildDirectory, withIntermediateDirectories: true)
-        try FileTree.copyFile(from: "\(scratch)/out/chaincode", to: "\(request.buildDirectory)/chaincode")
+        try ExecutablePlacement.place("\(scratch)/out/chaincode", at: "\(request.buildDirectory)/chaincode")
         return BuildRecord(backend: Backend.sandbox.rawValue, type: .golang, label: request.metadata.label,
                            executable: "chaincode", arguments: BuildRecord.goStartArguments)
     }

@@ -43,7 +43,7 @@ public final class SandboxedChaincode: ChaincodeInstance {
                 try host.handOver("\(directory)/\(sub)")
             }
             let name = (hostExecutable as NSString).lastPathComponent
-            try Self.place(hostExecutable, at: "\(directory)/chaincode/\(name)")
+            try ExecutablePlacement.place(hostExecutable, at: "\(directory)/chaincode/\(name)")
 
             // Inside, a named peer host resolves to the relay; an address becomes 127.0.0.1.
             let isAddress = peerHost.contains(":") || peerHost.allSatisfy { $0.isNumber || $0 == "." }
@@ -113,18 +113,5 @@ public final class SandboxedChaincode: ChaincodeInstance {
             throw K8sVMError("peer address \"\(address)\" is not host:port")
         }
         return (host, port)
-    }
-
-    /// A hard link when possible (same file system), else a copy; readable and executable by the sandbox.
-    private static func place(_ source: String, at destination: String) throws {
-        guard FileManager.default.isExecutableFile(atPath: source) else {
-            throw K8sVMError("\(source) is not an executable file")
-        }
-        var info = stat()
-        let worldRunnable = stat(source, &info) == 0 && info.st_mode & 0o005 == 0o005
-        if !worldRunnable || link(source, destination) != 0 {
-            try FileTree.copyFile(from: source, to: destination)
-            chmod(destination, 0o755)
-        }
     }
 }
