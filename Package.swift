@@ -136,7 +136,12 @@ let package = Package(
             // The release binary is copied into peer images: no Swift runtime needed there, and a `detect` starts
             // in a few milliseconds (no PIE relocations, unused code dropped).
             linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "--gc-sections", "-Xclang-linker", "-no-pie"],
-                                          .when(configuration: .release))]
+                                          .when(configuration: .release)),
+                             // Static Foundation's CharacterSet and DateFormatter need CoreFoundation and the collections, which are not autolinked.
+                             .linkedLibrary("CoreFoundation", .when(configuration: .release)),
+                             .linkedLibrary("_FoundationCollections", .when(configuration: .release)),
+                             .linkedLibrary("_FoundationCShims", .when(configuration: .release)),
+                             .linkedLibrary("_FoundationICU", .when(configuration: .release))]
         ),
         .testTarget(name: "K8sVMCoreTests", dependencies: ["K8sVMCore"]),
         .testTarget(name: "ChaincodeArchiveTests", dependencies: ["ChaincodeArchive", "K8sVMCore", "CArchive"]),

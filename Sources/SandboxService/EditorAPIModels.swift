@@ -16,7 +16,7 @@ struct RunBody: Encodable {
         chaincodeID = run.chaincodeID
         phase = run.phase
         message = run.message
-        created = ISO8601DateFormatter().string(from: run.created)
+        created = run.created.formatted(.iso8601)
     }
 }
 

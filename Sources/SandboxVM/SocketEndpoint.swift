@@ -48,7 +48,7 @@ public enum SocketEndpoint: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// A connected close-on-exec socket (TCP_NODELAY for TCP: relayed gRPC frames wait for their answers).
+    /// A connected close-on-exec socket (TCP_NODELAY for TCP).
     public func connect() throws -> Int32 {
         try withSocketAddress { family, address, length in
             let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -58,12 +58,15 @@ public enum SocketEndpoint: Sendable, Equatable, CustomStringConvertible {
                 close(fd)
                 throw failure
             }
-            if family != AF_UNIX {
-                var yes: Int32 = 1
-                setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
-            }
+            if family != AF_UNIX { Self.disableNagle(fd) }
             return fd
         }
+    }
+
+    /// TCP_NODELAY: relayed gRPC frames are small and each waits for its answer.
+    static func disableNagle(_ fd: Int32) {
+        var yes: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
     }
 
     private func error(_ what: String) -> K8sVMError {

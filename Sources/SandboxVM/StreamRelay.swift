@@ -29,6 +29,7 @@ public final class StreamRelay: Sendable {
                     return
                 }
                 _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+                if case .tcp = listening { SocketEndpoint.disableNagle(client) }
                 relay(client)
             }
         }
