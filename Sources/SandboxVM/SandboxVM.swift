@@ -38,14 +38,26 @@ public struct SandboxVM: ChaincodeVM {
     /// Starts the build in a sandbox; its output goes to stderr, and its end is reported there too.
     public func start(_ record: BuildRecord, buildDirectory: String, connection: PeerConnection) async throws -> any ChaincodeInstance {
         let chaincode = try SandboxedChaincode.start(record: record, buildDirectory: buildDirectory, connection: connection, host: host)
-        Task {
-            for await chunk in chaincode.log.follow() { FileHandle.standardError.write(chunk) }
-        }
-        Task {
-            let end = await chaincode.end()
-            chaincode.log.note("chaincode \(end.message)")
-            chaincode.log.finish()
-        }
-        return chaincode
+        let printer = Task { for await chunk in chaincode.log.follow() { FileHandle.standardError.write(chunk) } }
+        return LoggedInstance(chaincode: chaincode, printer: printer)
+    }
+}
+
+/// A sandboxed chaincode whose log is copied to stderr; `wait()` returns once the log, ending with how the chaincode
+/// ended, is all out.
+private struct LoggedInstance: ChaincodeInstance {
+    let chaincode: SandboxedChaincode
+    let printer: Task<Void, Never>
+
+    func stop(signal: Int32, grace: Duration) async {
+        await chaincode.stop(signal: signal, grace: grace)
+    }
+
+    func wait() async -> ExitStatus {
+        let end = await chaincode.end()
+        chaincode.log.note("chaincode \(end.message)")
+        chaincode.log.finish()
+        await printer.value
+        return end.status
     }
 }
