@@ -7,6 +7,7 @@
 #include <string.h>
 #include <linux/close_range.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -88,4 +89,58 @@ pid_t k8svm_sandbox_spawn(const char *path, char *const argv[], char *const envp
 
 int k8svm_sandbox_protect_self(void) {
     return prctl(PR_SET_DUMPABLE, 0);
+}
+
+int k8svm_send_fd(int sock, int fd) {
+    char byte = 'F';
+    struct iovec data = {&byte, 1};
+    union {
+        char buffer[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    memset(&control, 0, sizeof control);
+    struct msghdr message = {.msg_iov = &data, .msg_iovlen = 1, .msg_control = control.buffer,
+                             .msg_controllen = sizeof control.buffer};
+    struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+    header->cmsg_level = SOL_SOCKET;
+    header->cmsg_type = SCM_RIGHTS;
+    header->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(header), &fd, sizeof(int));
+    ssize_t sent;
+    do {
+        sent = sendmsg(sock, &message, MSG_NOSIGNAL);
+    } while (sent < 0 && errno == EINTR);
+    return sent == 1 ? 0 : -1;
+}
+
+int k8svm_receive_fd(int sock) {
+    char byte;
+    struct iovec data = {&byte, 1};
+    union {
+        char buffer[CMSG_SPACE(sizeof(int) * 8)];
+        struct cmsghdr align;
+    } control;
+    struct msghdr message = {.msg_iov = &data, .msg_iovlen = 1, .msg_control = control.buffer,
+                             .msg_controllen = sizeof control.buffer};
+    ssize_t got;
+    do {
+        got = recvmsg(sock, &message, MSG_CMSG_CLOEXEC);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) return -1;
+    int received = -1, count = 0;
+    for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header; header = CMSG_NXTHDR(&message, header)) {
+        if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
+        int n = (int)((header->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        for (int i = 0; i < n; i++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(header) + i * sizeof(int), sizeof(int));
+            if (count++ == 0) received = fd; else close(fd);
+        }
+    }
+    if (got != 1 || count != 1 || (message.msg_flags & MSG_CTRUNC)) {
+        if (received >= 0) close(received);
+        errno = EBADMSG;
+        return -1;
+    }
+    return received;
 }

@@ -29,7 +29,7 @@ public struct SandboxInit: Sendable {
         if let relay {
             do {
                 relayEnd = try StreamRelay(listening: .tcp(host: "127.0.0.1", port: relay.port), target: .unix(path: relay.socket),
-                                           report: { Self.report($0) })
+                                           mode: .handOver, report: { Self.report($0) })
             } catch {
                 Self.report("\(Self.endMarker)the relay to the peer could not start: \(error)")
                 return 125

@@ -60,7 +60,7 @@ public final class SandboxedChaincode: ChaincodeInstance {
             chmod("\(directory)/hosts", 0o644)
 
             relay = try StreamRelay(listening: .unix(path: "\(directory)/relay/peer.sock"),
-                                    target: .tcp(host: peerHost, port: peerPort),
+                                    target: .tcp(host: peerHost, port: peerPort), mode: .receiveHandedOver,
                                     report: { log.note($0) })
             var environment = ["PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "TMPDIR": "/tmp",
                                "MALLOC_ARENA_MAX": "2"]

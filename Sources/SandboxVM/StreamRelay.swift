@@ -1,23 +1,35 @@
+import CSandbox
 import Foundation
 import K8sVMCore
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Accepts connections on one endpoint and joins each to a new connection to one fixed endpoint, copying bytes both
-/// ways until both sides have closed. Both relay ends of a sandbox are one of these: inside, 127.0.0.1:PORT → the
-/// bound unix socket; on the host, the unix socket → the peer's address (and nothing else).
+/// Accepts connections on one endpoint and joins each to a new connection to one fixed endpoint. Both relay ends of
+/// a sandbox are one of these. Inside, 127.0.0.1:PORT → the bound unix socket: each accepted connection is handed
+/// over the unix socket as a descriptor (`.handOver`), so its bytes are copied once, not twice. On the host, the unix
+/// socket → the peer's address and nothing else: each accepted unix connection must carry exactly one socket
+/// (`.receiveHandedOver`), whose bytes are copied both ways to and from a new connection to the peer until both
+/// sides have closed. `.copy` copies the accepted connection itself.
 public final class StreamRelay: Sendable {
+    /// What is done with an accepted connection.
+    public enum Mode: Sendable {
+        case copy, handOver, receiveHandedOver
+    }
+
     public let listening: SocketEndpoint
     public let target: SocketEndpoint
+    public let mode: Mode
     private let listener: Int32
     private let report: @Sendable (String) -> Void
 
     /// Starts listening now (so a client that connects right after this returns is not refused) and accepting on a
     /// thread of its own; `report` gets one line per connection that cannot be relayed.
-    public init(listening: SocketEndpoint, target: SocketEndpoint, report: @escaping @Sendable (String) -> Void) throws {
+    public init(listening: SocketEndpoint, target: SocketEndpoint, mode: Mode = .copy,
+                report: @escaping @Sendable (String) -> Void) throws {
         self.listening = listening
         self.target = target
+        self.mode = mode
         self.report = report
         listener = try listening.listen()
         let listener = self.listener
@@ -42,7 +54,8 @@ public final class StreamRelay: Sendable {
         if case .unix(let path) = listening { unlink(path) }
     }
 
-    private func relay(_ client: Int32) {
+    private func relay(_ accepted: Int32) {
+        guard let client = mode == .receiveHandedOver ? receiveHandedOver(accepted) : accepted else { return }
         let server: Int32
         do {
             server = try target.connect()
@@ -51,9 +64,29 @@ public final class StreamRelay: Sendable {
             Glibc.close(client)
             return
         }
+        if mode == .handOver {
+            if k8svm_send_fd(server, client) != 0 { report("relay: handing a connection over failed: \(String(cString: strerror(errno)))") }
+            Glibc.close(client)
+            Glibc.close(server)
+            return
+        }
         let closer = PairCloser(client, server)
         Thread.detachNewThread { Self.pump(from: client, to: server); closer.oneDirectionDone() }
         Thread.detachNewThread { Self.pump(from: server, to: client); closer.oneDirectionDone() }
+    }
+
+    /// The socket handed over on `connection` (which is closed), or nil when something else came.
+    private func receiveHandedOver(_ connection: Int32) -> Int32? {
+        let received = k8svm_receive_fd(connection)
+        let failure = received >= 0 ? ENOTSOCK : errno
+        Glibc.close(connection)
+        var info = stat()
+        guard received >= 0, fstat(received, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK else {
+            if received >= 0 { Glibc.close(received) }
+            report("relay: refused a connection that did not hand over a socket (\(String(cString: strerror(failure))))")
+            return nil
+        }
+        return received
     }
 
     /// Copies until end of file or an error, then half-closes the destination.

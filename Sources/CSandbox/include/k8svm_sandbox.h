@@ -27,6 +27,13 @@ typedef struct {
 pid_t k8svm_sandbox_spawn(const char *path, char *const argv[], char *const envp[], int output_fd,
                           const k8svm_sandbox_limit *limits, int limit_count, const char **failed_step);
 
+/// Sends `fd` over the unix socket `sock` (one byte of data carrying it). Returns 0, or -1 with errno set.
+int k8svm_send_fd(int sock, int fd);
+
+/// Receives one descriptor sent by k8svm_send_fd (close-on-exec); -1 with errno set when none came (EBADMSG when
+/// the peer sent data without a descriptor, or more than one). Extra descriptors are closed.
+int k8svm_receive_fd(int sock);
+
 /// Makes this process non-dumpable, so processes of the same uid (the chaincode) cannot ptrace it.
 int k8svm_sandbox_protect_self(void);
 
