@@ -4,7 +4,7 @@ import Foundation
 enum HostileChaincode {
     enum Attack: Int {
         case connectLoopback = 1, connectOutside, readHostFiles, writeOutsideTmp, seeProcesses, forkBomb, memoryBomb,
-             cpuSpin, sleepForever, logFlood
+             cpuSpin, sleepForever, logFlood, relaySocket
     }
 
     /// Compiles the attack into `workspace/name` (a directory holding the executable `chaincode`) and returns its path.

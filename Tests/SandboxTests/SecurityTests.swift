@@ -42,6 +42,17 @@ extension SandboxTests {
             await Leftovers.expectNone()
         }
 
+        @Test func theRelaySocketCarriesNothingButHandedOverConnections() async throws {
+            let workspace = try Workspace()
+            defer { workspace.remove() }
+            let attack = try HostileChaincode.build(.relaySocket, in: workspace)
+
+            let result = try await SandboxRun.attack(attack, workspace)
+            #expect(result.results == ["relay socket: sent 24, no answer"], "\(result)")
+            #expect(result.stderr.contains("k8svm sandbox: relay: refused a connection that did not hand over a socket"), "\(result)")
+            await Leftovers.expectNone()
+        }
+
         @Test func hostFilesAreAbsent() async throws {
             let workspace = try Workspace()
             defer { workspace.remove() }

@@ -10,10 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 enum { CONNECT_LOOPBACK = 1, CONNECT_OUTSIDE, READ_HOST_FILES, WRITE_OUTSIDE_TMP, SEE_PROCESSES, FORK_BOMB, MEMORY_BOMB,
-       CPU_SPIN, SLEEP_FOREVER, LOG_FLOOD };
+       CPU_SPIN, SLEEP_FOREVER, LOG_FLOOD, RELAY_SOCKET };
 
 static void try_connect(const char *address, int port) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -115,6 +116,24 @@ int main(void) {
         for (volatile unsigned long spin = 0;; spin++) {}
     case SLEEP_FOREVER:
         for (;;) pause();
+    case RELAY_SOCKET: {
+        /* The relay's unix socket, spoken to directly: bytes without a handed-over socket must get nowhere. */
+        int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+        struct sockaddr_un target = {.sun_family = AF_UNIX};
+        strcpy(target.sun_path, "/run/k8svm/peer.sock");
+        if (connect(fd, (struct sockaddr *)&target, sizeof target) != 0) {
+            printf("RESULT relay socket: %s\n", strerror(errno));
+            break;
+        }
+        const char request[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+        ssize_t sent = write(fd, request, sizeof request - 1);
+        char answer[64];
+        ssize_t got = read(fd, answer, sizeof answer);
+        if (got > 0) printf("RESULT relay socket: sent %zd, answered %zd bytes\n", sent, got);
+        else printf("RESULT relay socket: sent %zd, no answer\n", sent);
+        close(fd);
+        break;
+    }
     case LOG_FLOOD: {
         static char chunk[1 << 20];
         memset(chunk, 'x', sizeof chunk);
