@@ -110,7 +110,19 @@ public struct SandboxHost: Sendable {
         }
         chmod(partial, 0o755)
         guard rename(partial, staged) == 0 else { throw K8sVMError("cannot place \(staged): \(String(cString: strerror(errno)))") }
+        removeStaleHelpers(in: directory, keeping: staged)
         return staged
+    }
+
+    /// Removes copies of other k8svm builds staged more than an hour ago (a sandbox still running one keeps its file
+    /// through its mount; a k8svm that staged it within the hour may be about to start one).
+    private static func removeStaleHelpers(in directory: String, keeping current: String) {
+        let hourAgo = time(nil) - 3600
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix("k8svm-") {
+            let path = directory + "/" + name
+            var info = stat()
+            if path != current, lstat(path, &info) == 0, info.st_ctim.tv_sec < hourAgo { unlink(path) }
+        }
     }
 
     /// `paths` plus the Swift runtime Swift chaincode links: the directories of shared libraries k8svm itself loaded
