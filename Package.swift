@@ -62,8 +62,19 @@ let package = Package(
             ]
         ),
         .target(name: "CLaunch"),
+        .target(name: "CSandbox"),
+        .target(name: "SandboxVM", dependencies: ["K8sVMCore", "LocalVM", "CSandbox"]),
+        .target(
+            name: "SandboxService",
+            dependencies: [
+                "SandboxVM", "K8sVMCore", "DevMode", "DebugPeer", "ChaincodeArchive",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "LocalVM", dependencies: ["K8sVMCore", "CLaunch"]),
-        .target(name: "K8sVMBuilder", dependencies: ["K8sVMCore", "LocalVM", "KubernetesVM"]),
+        .target(name: "K8sVMBuilder", dependencies: ["K8sVMCore", "LocalVM", "KubernetesVM", "SandboxVM"]),
         .target(
             name: "KubernetesClient",
             dependencies: [
@@ -141,13 +152,18 @@ let package = Package(
         .executableTarget(
             name: "k8svm",
             dependencies: [
-                "K8sVMCore", "ChaincodeArchive", "LocalVM", "K8sVMBuilder", "DevMode", "KubernetesVM",
+                "K8sVMCore", "ChaincodeArchive", "LocalVM", "K8sVMBuilder", "DevMode", "KubernetesVM", "SandboxVM", "SandboxService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The release binary is copied into peer images: no Swift runtime needed there, and a `detect` starts
             // in a few milliseconds (no PIE relocations, unused code dropped).
             linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "--gc-sections", "-Xclang-linker", "-no-pie"],
-                                          .when(configuration: .release))]
+                                          .when(configuration: .release)),
+                             // Static Foundation's CharacterSet and DateFormatter need CoreFoundation and the collections, which are not autolinked.
+                             .linkedLibrary("CoreFoundation", .when(configuration: .release)),
+                             .linkedLibrary("_FoundationCollections", .when(configuration: .release)),
+                             .linkedLibrary("_FoundationCShims", .when(configuration: .release)),
+                             .linkedLibrary("_FoundationICU", .when(configuration: .release))]
         ),
         .testTarget(name: "K8sVMCoreTests", dependencies: ["K8sVMCore"]),
         .testTarget(name: "KubernetesTests", dependencies: ["KubernetesClient", "KubernetesVM", "K8sVMCore", "FakeKubeAPIServer"]),
@@ -170,6 +186,11 @@ let package = Package(
             name: "BuilderEndToEndTests",
             dependencies: ["k8svm", "AssetTransferExample", "K8sVMCore", "ChaincodeArchive", "KubernetesClient",
                            "FakeKubeAPIServer", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "SandboxTests",
+            dependencies: ["k8svm", "AssetTransferExample", "SandboxVM", "K8sVMCore"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

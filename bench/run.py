@@ -8,8 +8,13 @@ Rows (goal from the issues):
   run start -> chaincode exec      from spawning bin/run to the chaincode's first instruction,
                                    minus the same for spawning the chaincode directly        goal <= 10 ms
   (reference) shell+jq run script  the same measure for a run script written in sh + jq
+  sandboxed launch -> REGISTERED   the Swift example from "building" to "registered": k8svm sandbox run over
+                                   k8svm dev run (ratio)                                       goal <= 1.5
+  invoke throughput via relay      invokes/s through the debug peer's API, sandboxed (relay) over direct
+                                   (ratio)                                                     goal >= 0.8
 """
 import argparse
+import http.client
 import json
 import os
 import shutil
@@ -17,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -104,6 +110,12 @@ class Bench:
                      baseline=direct)
         self.row("(reference) spawn the chaincode directly", direct)
 
+    def add_ratio(self, name, sandboxed, direct, unit, goal, at_most):
+        ratio = sandboxed / direct
+        verdict = "ok" if (ratio <= goal if at_most else ratio >= goal) else "MISSED"
+        self.rows.append((name, f"{ratio:.2f} ({sandboxed:.1f} / {direct:.1f} {unit})", "",
+                          f"{'<=' if at_most else '>='} {goal}", verdict))
+
     def print_table(self):
         header = ("benchmark", "median", "p90", "goal", "")
         widths = [max(len(str(row[i])) for row in self.rows + [header]) for i in range(len(header))]
@@ -115,19 +127,107 @@ class Bench:
         print(f"\n{self.runs} runs each, {os.cpu_count()} cores, k8svm: {self.k8svm}")
 
 
+class SandboxBench:
+    """The sandbox rows: the Swift example started by `k8svm dev run` (a local process dialling the peer directly) and
+    by `k8svm sandbox run` (bubblewrap, limits, the relay), timed from "building" to "registered", then driven with
+    invokes through the debug peer's HTTP API."""
+
+    def __init__(self, k8svm, example, launches, invokes, work):
+        self.k8svm, self.example, self.launches, self.invokes = k8svm, example, launches, invokes
+        self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TMPDIR": work,
+                    "K8SVM_SANDBOX_WORK_DIRECTORY": os.path.join(work, "sandbox")}
+        os.chmod(work, 0o711)
+
+    def start(self, mode):
+        """Starts `k8svm MODE run`; returns the process, its API address and the launch time in ms."""
+        process = subprocess.Popen([self.k8svm, mode, "run", self.example, "--name", "asset", "--listen", "127.0.0.1:0",
+                                    "--api", "127.0.0.1:0"], env=self.env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, text=True)
+        api, began = None, None
+        for line in process.stderr:
+            if "API on http://" in line:
+                api = line.strip().split("http://")[-1]
+            elif "building" in line and began is None:
+                began = time.perf_counter_ns()
+            elif "asset:1.0 registered" in line:
+                elapsed = (time.perf_counter_ns() - began) / 1e6
+                threading.Thread(target=lambda: [None for _ in process.stderr], daemon=True).start()
+                return process, api, elapsed
+        raise RuntimeError(f"k8svm {mode} run ended before the chaincode registered")
+
+    @staticmethod
+    def stop(process):
+        process.send_signal(2)
+        process.wait(timeout=30)
+
+    def launch_ms(self, mode):
+        samples = []
+        for _ in range(self.launches):
+            process, _, elapsed = self.start(mode)
+            samples.append(elapsed)
+            self.stop(process)
+        return statistics.median(samples)
+
+    def invokes_per_second(self, mode, clients=4):
+        process, api, _ = self.start(mode)
+        host, port = api.rsplit(":", 1)
+        per_client = self.invokes // clients
+
+        def client(index):
+            connection = http.client.HTTPConnection(host, int(port))
+            for n in range(per_client):
+                body = json.dumps({"Args": ["CreateAsset", f"c{index}-{n}", "blue", "5", "bench", "1"]})
+                connection.request("POST", "/chaincodes/asset/invoke", body, {"Content-Type": "application/json"})
+                answer = connection.getresponse()
+                answer.read()
+                assert answer.status == 200, answer.status
+            connection.close()
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+        start = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        rate = per_client * clients / (time.perf_counter() - start)
+        self.stop(process)
+        return rate
+
+    def measure(self, bench):
+        dev, sandboxed = self.launch_ms("dev"), self.launch_ms("sandbox")
+        bench.add_ratio("sandboxed launch -> REGISTERED / unsandboxed", sandboxed, dev, "ms", 1.5, at_most=True)
+        direct, relayed = self.invokes_per_second("dev"), self.invokes_per_second("sandbox")
+        bench.add_ratio("invoke throughput via relay / direct", relayed, direct, "invokes/s", 0.8, at_most=False)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--k8svm", help="a k8svm binary (default: swift build -c release)")
+    parser.add_argument("--example", help="the Swift example chaincode (default: swift build -c release)")
+    parser.add_argument("--launches", type=int, default=10, help="launches per sandbox launch sample")
+    parser.add_argument("--invokes", type=int, default=2000, help="invokes per throughput sample")
+    parser.add_argument("--no-sandbox", action="store_true", help="skip the sandbox rows (no bubblewrap)")
     options = parser.parse_args()
-    k8svm = options.k8svm
+    k8svm, example = options.k8svm, options.example
     if not k8svm:
         sh("swift", "build", "-c", "release", "--product", "k8svm", cwd=ROOT, stdout=sys.stderr)
         k8svm = os.path.join(ROOT, ".build", "release", "k8svm")
+    if not example and not options.no_sandbox:
+        sh("swift", "build", "-c", "release", "--product", "AssetTransferExample", cwd=ROOT, stdout=sys.stderr)
+        example = os.path.join(ROOT, ".build", "release", "AssetTransferExample")
     bench = Bench(os.path.abspath(k8svm), options.runs)
     try:
         bench.prepare()
         bench.measure()
+        if not options.no_sandbox:
+            # Not under bench.work (0700): the sandbox uid must pass through every parent of its work directory.
+            work = tempfile.mkdtemp(prefix="k8svm-bench-sandbox-")
+            try:
+                SandboxBench(os.path.abspath(k8svm), os.path.abspath(example), options.launches, options.invokes,
+                             work).measure(bench)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
         bench.print_table()
     finally:
         bench.close()

@@ -7,7 +7,8 @@ packages=(
   openssl                    # tests make TLS material
   golang-go                  # the local backend builds golang packages with the host's Go
   jq                         # the benchmark's shell+jq reference run script
-  bubblewrap curl            # the fake kube-apiserver's kubelet runs containers under bwrap; its tests speak curl
+  bubblewrap                 # sandboxed runs, and the fake kube-apiserver's kubelet
+  curl                       # the sandbox editor API and fake kube-apiserver tests speak curl
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <linux/close_range.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,6 +40,10 @@ static void child(const k8svm_launch_request *request, pid_t parent, int pipe_fd
             int flags = fcntl(target, F_GETFD);
             if (flags >= 0) fcntl(target, F_SETFD, flags & ~FD_CLOEXEC);
         }
+    }
+    if (request->close_other_fds) {
+        if (pipe_fd > 3) close_range(3, pipe_fd - 1, 0);
+        close_range(pipe_fd + 1, ~0U, 0);
     }
     if (request->working_directory && chdir(request->working_directory) != 0) fail_in_child(pipe_fd, 5);
     struct sigaction defaults;

@@ -1,6 +1,7 @@
 import K8sVMCore
 import KubernetesVM
 import LocalVM
+import SandboxVM
 
 /// What every verb needs: the effective configuration, the environment, and the VM the backend selects.
 public struct BuilderContext: Sendable {
@@ -20,7 +21,7 @@ public struct BuilderContext: Sendable {
         case .kubernetes:
             return KubernetesVM(settings: configuration.kubernetes, environment: environment)
         case .sandbox:
-            throw K8sVMError("backend \"\(configuration.backend.rawValue)\" is not available in this version of k8svm (available: local, kubernetes)")
+            return try SandboxVM(configuration: configuration.sandbox, environment: environment)
         }
     }
 

@@ -31,6 +31,30 @@ extension Configuration {
             }
             configuration.backend = backend
         }, render: { $0.backend.rawValue }),
+        // sandbox.* — sandboxed builds and runs (backend: sandbox, k8svm sandbox …)
+        text("sandbox.bwrapCommand", "the bubblewrap command (a name in PATH, or a path)", \.sandbox.bwrapCommand, allowEmpty: false),
+        count("sandbox.hostUID", "when k8svm runs as root: the host uid and gid sandboxes run as (no other process should use it)",
+              \.sandbox.hostUID),
+        Setting(key: "sandbox.systemPaths", help: "host paths bound read-only into every sandbox, separated by ':' (the Swift runtime k8svm uses is added)",
+                assign: { configuration, value, origin in
+                    let paths = value.split(separator: ":").map(String.init)
+                    guard !paths.isEmpty, paths.allSatisfy({ $0.hasPrefix("/") }) else {
+                        throw K8sVMError("\(origin): \"\(value)\" must be absolute paths separated by ':'")
+                    }
+                    configuration.sandbox.systemPaths = paths
+                }, render: { $0.sandbox.systemPaths.joined(separator: ":") }),
+        duration("sandbox.cpuTime", "CPU time a sandboxed chaincode or build may use before it is killed", \.sandbox.cpuTime),
+        byteSize("sandbox.memory", "address space of each sandboxed process", \.sandbox.memory),
+        count("sandbox.processes", "processes and threads inside one sandbox", \.sandbox.processes),
+        count("sandbox.openFiles", "open files per sandboxed process", \.sandbox.openFiles),
+        byteSize("sandbox.fileSize", "largest file a sandboxed process may write", \.sandbox.fileSize),
+        byteSize("sandbox.tmpSize", "size of the sandbox's private /tmp", \.sandbox.tmpSize),
+        duration("sandbox.wallTimeout", "how long a sandboxed chaincode may run before it is killed", \.sandbox.wallTimeout),
+        duration("sandbox.buildTimeout", "how long a sandboxed build may take", \.sandbox.buildTimeout),
+        byteSize("sandbox.logBytes", "log bytes kept per sandboxed build and run; the rest is discarded", \.sandbox.logBytes),
+        text("sandbox.workDirectory", "where sandboxed runs keep their files (every parent must be searchable by sandbox.hostUID)",
+             \.sandbox.workDirectory, allowEmpty: false),
+        // end of sandbox.*
         text("local.goCommand", "the go command that builds golang packages (a name in PATH, or a path)",
              \.local.goCommand, allowEmpty: false),
         text("local.goCache", "where Go's build and module caches live (empty: $TMPDIR/k8svm-go)",

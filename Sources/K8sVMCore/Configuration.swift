@@ -11,6 +11,8 @@ public struct Configuration: Sendable, Equatable {
     public var local = Local()
     /// Settings of the Kubernetes backend.
     public var kubernetes = Kubernetes()
+    /// Settings of sandboxed builds and runs.
+    public var sandbox = Sandbox()
 
     /// Settings of the local-process backend.
     public struct Local: Sendable, Equatable {

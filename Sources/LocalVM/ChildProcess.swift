@@ -15,6 +15,8 @@ public final class ChildProcess: Sendable {
         case descriptor(Int32)
         /// The parent's own stdout and stderr.
         case inherit
+        /// Standard output to the first descriptor, standard error to the second; the caller keeps ownership.
+        case separate(output: Int32, errors: Int32)
     }
 
     /// What to start.
@@ -25,14 +27,17 @@ public final class ChildProcess: Sendable {
         public var environment: [String: String]
         public var workingDirectory: String?
         public var output: Output
+        /// Close every inherited descriptor but 0, 1 and 2 in the child, even those not marked close-on-exec.
+        public var closeOtherDescriptors: Bool
 
         public init(executable: String, arguments: [String] = [], environment: [String: String],
-                    workingDirectory: String? = nil, output: Output = .parentStandardError) {
+                    workingDirectory: String? = nil, output: Output = .parentStandardError, closeOtherDescriptors: Bool = false) {
             self.executable = executable
             self.arguments = arguments
             self.environment = environment
             self.workingDirectory = workingDirectory
             self.output = output
+            self.closeOtherDescriptors = closeOtherDescriptors
         }
     }
 
@@ -48,17 +53,20 @@ public final class ChildProcess: Sendable {
         case .parentStandardError: (STDERR_FILENO, STDERR_FILENO)
         case .descriptor(let fd): (fd, fd)
         case .inherit: (-1, -1)
+        case .separate(let output, let errors): (output, errors)
         }
         var failedErrno: Int32 = 0
         var failedStep: UnsafePointer<CChar>?
         let workingDirectory = specification.workingDirectory
+        let closeOthers: Int32 = specification.closeOtherDescriptors ? 1 : 0
         // PR_SET_PDEATHSIG fires when the forking *thread* ends, so every fork happens on one thread that never does.
         let pid = LaunchThread.shared.perform {
             path.withCString { cPath in
                 withOptionalCString(workingDirectory) { cwd in
                     var request = k8svm_launch_request(
                         path: cPath, argv: argv.pointer, envp: envp.pointer, working_directory: cwd,
-                        stdin_fd: -1, stdout_fd: stdoutFD, stderr_fd: stderrFD, new_process_group: 1, die_with_parent: 1)
+                        stdin_fd: -1, stdout_fd: stdoutFD, stderr_fd: stderrFD, new_process_group: 1, die_with_parent: 1,
+                        close_other_fds: closeOthers)
                     return k8svm_launch(&request, &failedErrno, &failedStep)
                 }
             }
@@ -113,7 +121,7 @@ public final class ChildProcess: Sendable {
     }
 
     /// Resolves a command name through PATH as execvp would; paths with a slash are taken as they are.
-    static func resolve(_ executable: String, path: String?) throws -> String {
+    public static func resolve(_ executable: String, path: String?) throws -> String {
         if executable.contains("/") {
             guard access(executable, X_OK) == 0 else {
                 throw K8sVMError("cannot execute \(executable): \(String(cString: strerror(errno)))")

@@ -4,17 +4,17 @@ import K8sVMCore
 /// `build` for a `golang` package with the host's Go toolchain, following the peer's own layout rules:
 /// the code sits under `src/`; the module root is `src/` or `src/<path>`; a `vendor/` directory means `-mod=vendor`;
 /// without any `go.mod` the package is built in GOPATH mode.
-struct GoBuild {
+public struct GoBuild {
     let request: BuildRequest
     let configuration: Configuration.Local
     let environment: [String: String]
 
     /// How `go build` is invoked for one package layout.
-    struct Plan: Equatable {
-        var workingDirectory: String
-        var target: String
-        var moduleMode: String?
-        var gopath: String?
+    public struct Plan: Equatable {
+        public var workingDirectory: String
+        public var target: String
+        public var moduleMode: String?
+        public var gopath: String?
     }
 
     func run() async throws -> BuildRecord {
@@ -56,7 +56,7 @@ struct GoBuild {
     }
 
     /// Chooses where and how to run `go build`, or says why the package is not Go source.
-    static func plan(sourceDirectory: String, path rawPath: String) throws -> Plan {
+    public static func plan(sourceDirectory: String, path rawPath: String) throws -> Plan {
         let files = FileManager.default
         let path = rawPath.isEmpty ? "." : rawPath
         let src = sourceDirectory + "/src"

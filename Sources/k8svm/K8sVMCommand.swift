@@ -12,8 +12,8 @@ struct K8sVMCommand: AsyncParsableCommand {
             external builder. The subcommands below are for people.
             """,
         version: K8sVMVersion.current,
-        subcommands: [DevCommand.self, BuilderCommand.self, InstallBuilderCommand.self, PackageCommand.self, ConfigCommand.self,
-                      DoctorCommand.self]
+        subcommands: [DevCommand.self, SandboxCommand.self, BuilderCommand.self, InstallBuilderCommand.self, PackageCommand.self,
+                      ConfigCommand.self, DoctorCommand.self]
     )
 }
 

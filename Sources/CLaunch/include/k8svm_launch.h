@@ -14,6 +14,7 @@ typedef struct {
     int stderr_fd;
     int new_process_group; /* the child leads its own group, so a terminal's Ctrl-C reaches only the parent */
     int die_with_parent;   /* SIGKILL the child if the parent dies, even by SIGKILL */
+    int close_other_fds;   /* close every descriptor above 2, close-on-exec or not (for children that must not inherit any) */
 } k8svm_launch_request;
 
 /// Forks and execs. On success returns the child's pid. On failure returns -1 and sets *failed_errno and
