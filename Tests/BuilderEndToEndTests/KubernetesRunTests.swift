@@ -199,6 +199,23 @@ import Glibc
         #expect(result.stderr.contains("lost the watch"), "the outage is reported, not fatal")
     }
 
+    @Test(.enabled(if: !TestCluster.isReal)) func aWatchWhoseResourceVersionExpiredRereadsThePod() async throws {
+        let setup = try await Setup(script: "echo line-1; sleep 1; echo line-2; exit 5")
+        defer { Task { await setup.finish() } }
+        let run = try setup.startRun()
+        _ = try await run.waitForStderrLine(containing: "line-1", timeout: .seconds(30))
+        setup.cluster.fake!.compact()
+        setup.cluster.fake!.dropStreams()
+        let result = await run.finish()
+        #expect(result.status == 5, "the exit code still arrives after the watch was resumed from a re-read Pod: \(result)")
+        #expect(result.stderr.contains("line-2"))
+        let podReads = setup.cluster.fake!.requests.filter {
+            $0.method == "GET" && !$0.isStream && $0.path.contains("/pods/cc-") && !$0.path.hasSuffix("/log")
+        }
+        #expect(!podReads.isEmpty, "410 Expired made run read the Pod again")
+        #expect(try await setup.cluster.awaitNoLeftovers(peer: setup.peer).isEmpty)
+    }
+
     @Test(.enabled(if: !TestCluster.isReal)) func anOOMKilledChaincodeIsNamed() async throws {
         let setup = try await Setup(script: "echo serving; sleep 60")
         defer { Task { await setup.finish() } }
