@@ -67,7 +67,7 @@ let package = Package(
         .target(
             name: "SandboxService",
             dependencies: [
-                "SandboxVM", "K8sVMCore", "DevMode", "DebugPeer", "ChaincodeArchive",
+                "SandboxVM", "K8sVMCore", "DevMode", "DebugPeer", "DebugPeerAPI", "ChaincodeArchive",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

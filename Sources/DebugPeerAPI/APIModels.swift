@@ -4,17 +4,17 @@ import Foundation
 /// Body of `POST /chaincodes/{id}/invoke` and `/query`, in the peer CLI's
 /// format: `{"Args":["CreateAsset","a1"]}` or `{"function":"CreateAsset","Args":["a1"]}`,
 /// plus optional `channel`, `isInit` and `transient` (values base64).
-struct InvocationBody: Decodable {
-    var arguments: [String]
-    var channel: String?
-    var isInit: Bool
-    var transient: [String: Data]
+public struct InvocationBody: Decodable, Sendable {
+    public var arguments: [String]
+    public var channel: String?
+    public var isInit: Bool
+    public var transient: [String: Data]
 
     private enum CodingKeys: String, CodingKey {
         case Args, args, function, Function, channel, isInit, transient
     }
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let args = try container.decodeIfPresent([String].self, forKey: .Args)
             ?? container.decodeIfPresent([String].self, forKey: .args) ?? []
@@ -29,16 +29,16 @@ struct InvocationBody: Decodable {
 
 /// A chaincode response as JSON: `payload` is the UTF-8 text when the bytes are
 /// valid UTF-8, `payloadBase64` always holds the exact bytes.
-struct TransactionResponseBody: Encodable {
-    var txID: String
-    var channel: String
-    var chaincode: String
-    var status: Int32
-    var message: String
-    var payload: String?
-    var payloadBase64: String
+public struct TransactionResponseBody: Encodable, Sendable {
+    public var txID: String
+    public var channel: String
+    public var chaincode: String
+    public var status: Int32
+    public var message: String
+    public var payload: String?
+    public var payloadBase64: String
 
-    init(_ result: TransactionResult) {
+    public init(_ result: TransactionResult) {
         txID = result.txID
         channel = result.channel
         chaincode = result.chaincodeID
@@ -96,6 +96,10 @@ struct EventBody: Encodable {
 }
 
 /// Every error answer: `{"error": "..."}`.
-struct ErrorBody: Encodable {
-    var error: String
+public struct ErrorBody: Encodable, Sendable {
+    public var error: String
+
+    public init(error: String) {
+        self.error = error
+    }
 }

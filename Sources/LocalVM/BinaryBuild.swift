@@ -5,13 +5,26 @@ import Glibc
 #endif
 
 /// `build` for a `binary` package: the prebuilt executable is copied into the build directory.
-struct BinaryBuild {
+public struct BinaryBuild {
     let request: BuildRequest
 
     /// The executable's name inside the build directory.
     static let outputName = "chaincode"
 
     func run() throws -> BuildRecord {
+        let (relative, source) = try Self.executable(of: request)
+        guard access(source, X_OK) == 0 else {
+            throw K8sVMError("\(relative) is not executable (set its execute permission before packaging)")
+        }
+        try FileTree.copyFile(from: source, to: request.buildDirectory + "/" + Self.outputName)
+        return BuildRecord(backend: Backend.local.rawValue, type: .binary, label: request.metadata.label,
+                           executable: Self.outputName,
+                           arguments: request.metadata.arguments ?? BuildRecord.goStartArguments)
+    }
+
+    /// A binary package's executable (`chaincode` at the root, or metadata.json `executable`): its path as named and
+    /// its location, after checking it is a regular file inside the package (no link leading out).
+    public static func executable(of request: BuildRequest) throws -> (relative: String, path: String) {
         let relative = request.metadata.executable ?? "chaincode"
         let source = try FileTree.pathInside(root: request.sourceDirectory, relative: relative)
         guard FileManager.default.fileExists(atPath: source) else {
@@ -20,12 +33,6 @@ struct BinaryBuild {
         guard try FileTree.kind(of: source) == .regular else {
             throw K8sVMError("\(relative) is not a regular file (links and special files are refused)")
         }
-        guard access(source, X_OK) == 0 else {
-            throw K8sVMError("\(relative) is not executable (set its execute permission before packaging)")
-        }
-        try FileTree.copyFile(from: source, to: request.buildDirectory + "/" + Self.outputName)
-        return BuildRecord(backend: Backend.local.rawValue, type: .binary, label: request.metadata.label,
-                           executable: Self.outputName,
-                           arguments: request.metadata.arguments ?? BuildRecord.goStartArguments)
+        return (relative, source)
     }
 }

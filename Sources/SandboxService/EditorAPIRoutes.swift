@@ -1,5 +1,6 @@
 import ChaincodeArchive
 import DebugPeer
+import DebugPeerAPI
 import Foundation
 import Hummingbird
 import K8sVMCore
@@ -52,23 +53,23 @@ enum EditorAPIRoutes {
     private static func create(_ registry: DebugRunRegistry, _ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
         guard let typeName = query.get("type") else {
-            return try json(ErrorAnswerBody(error: "name the package type: POST /runs?type=golang or ?type=binary"), status: .badRequest)
+            return try json(ErrorBody(error: "name the package type: POST /runs?type=golang or ?type=binary"), status: .badRequest)
         }
         guard let type = ChaincodeType(metadataType: typeName), [.golang, .binary].contains(type) else {
-            return try json(ErrorAnswerBody(error: "type \"\(typeName)\" cannot be run in a sandbox (types: golang, binary)"), status: .badRequest)
+            return try json(ErrorBody(error: "type \"\(typeName)\" cannot be run in a sandbox (types: golang, binary)"), status: .badRequest)
         }
         let name = query.get("name") ?? "chaincode"
         guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
-            return try json(ErrorAnswerBody(error: "name \"\(name)\" must be 1-64 letters, digits, '-', '_' or '.'"), status: .badRequest)
+            return try json(ErrorBody(error: "name \"\(name)\" must be 1-64 letters, digits, '-', '_' or '.'"), status: .badRequest)
         }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: maxUpload)
         } catch {
-            return try json(ErrorAnswerBody(error: "the upload is larger than \(maxUpload >> 20) MiB"), status: .contentTooLarge)
+            return try json(ErrorBody(error: "the upload is larger than \(maxUpload >> 20) MiB"), status: .contentTooLarge)
         }
         guard body.readableBytes > 0 else {
-            return try json(ErrorAnswerBody(error: "the body must be the chaincode source as a tar or tar.gz"), status: .badRequest)
+            return try json(ErrorBody(error: "the body must be the chaincode source as a tar or tar.gz"), status: .badRequest)
         }
         let directory = try registry.host.makeDirectory(prefix: "src-")
         do {
@@ -76,7 +77,7 @@ enum EditorAPIRoutes {
             try SafeExtractor().extract(reader, into: directory + "/src")
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
-            return try json(ErrorAnswerBody(error: "the upload is not a usable source archive: \(error)"), status: .badRequest)
+            return try json(ErrorBody(error: "the upload is not a usable source archive: \(error)"), status: .badRequest)
         }
         let metadata = PackageMetadata(type: type, label: name, path: query.get("path") ?? "", executable: query.get("executable"))
         do {
@@ -84,29 +85,29 @@ enum EditorAPIRoutes {
                                                 owning: directory)
             return try json(RunBody(run), status: .created)
         } catch let error as K8sVMError {
-            return try json(ErrorAnswerBody(error: error.message), status: error.exitCode == 429 ? .tooManyRequests : .serviceUnavailable)
+            return try json(ErrorBody(error: error.message), status: error.exitCode == 429 ? .tooManyRequests : .serviceUnavailable)
         }
     }
 
     private static func transact(_ registry: DebugRunRegistry, _ request: Request, _ context: BasicRequestContext,
                                  mode: TransactionMode) async throws -> Response {
         let run = try lookUp(registry, context)
-        let body: TransactionRequestBody
+        let body: InvocationBody
         do {
-            body = try await request.decode(as: TransactionRequestBody.self, context: context)
+            body = try await request.decode(as: InvocationBody.self, context: context)
         } catch {
-            return try json(ErrorAnswerBody(error: #"the body must be JSON like {"Args":["function","arg1"]}"#), status: .badRequest)
+            return try json(ErrorBody(error: #"the body must be JSON like {"Args":["function","arg1"]}"#), status: .badRequest)
         }
         guard run.phase == .registered else {
-            return try json(ErrorAnswerBody(error: "run \(run.id) is \(run.phase.rawValue)\(run.message.map { ": " + $0 } ?? ""), not registered"),
+            return try json(ErrorBody(error: "run \(run.id) is \(run.phase.rawValue)\(run.message.map { ": " + $0 } ?? ""), not registered"),
                             status: .conflict)
         }
         do {
-            let result = try await run.peer.transact(chaincode: run.chaincodeID, args: (body.Args ?? body.args ?? []).map { Data($0.utf8) },
+            let result = try await run.peer.transact(chaincode: run.chaincodeID, args: body.arguments.map { Data($0.utf8) },
                                                      channel: body.channel, mode: mode)
-            return try json(TransactionAnswerBody(result))
+            return try json(TransactionResponseBody(result))
         } catch {
-            return try json(ErrorAnswerBody(error: "\(error)"), status: .badGateway)
+            return try json(ErrorBody(error: "\(error)"), status: .badGateway)
         }
     }
 
@@ -117,7 +118,7 @@ enum EditorAPIRoutes {
     }
 
     private static func notFound(_ id: String) throws -> Response {
-        try json(ErrorAnswerBody(error: "no debug run \(id)"), status: .notFound)
+        try json(ErrorBody(error: "no debug run \(id)"), status: .notFound)
     }
 
     /// A run id that names no run: 404 with the usual `{"error": ...}` body.

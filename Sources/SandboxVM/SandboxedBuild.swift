@@ -32,14 +32,7 @@ public struct SandboxedBuild: Sendable {
     /// The executable at the package's root (`chaincode`, or metadata.json `executable`), placed in the build
     /// directory; links leading out of the package and special files are refused.
     private func binary(_ request: BuildRequest) throws -> BuildRecord {
-        let relative = request.metadata.executable ?? "chaincode"
-        let source = try FileTree.pathInside(root: request.sourceDirectory, relative: relative)
-        guard FileManager.default.fileExists(atPath: source) else {
-            throw K8sVMError("binary package has no executable \"\(relative)\" at its root (name it with executable=…)")
-        }
-        guard try FileTree.kind(of: source) == .regular else {
-            throw K8sVMError("\(relative) is not a regular file (links and special files are refused)")
-        }
+        let source = try BinaryBuild.executable(of: request).path
         try FileManager.default.createDirectory(atPath: request.buildDirectory, withIntermediateDirectories: true)
         try ExecutablePlacement.place(source, at: request.buildDirectory + "/chaincode")
         return BuildRecord(backend: Backend.sandbox.rawValue, type: .binary, label: request.metadata.label, executable: "chaincode",
