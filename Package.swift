@@ -46,21 +46,18 @@ let package = Package(
         ),
         .target(
             name: "ChaincodeArchive",
-            dependencies: ["CArchive", "K8sVMCore", .product(name: "Crypto", package: "swift-crypto")],
-            // Release: libarchive is linked statically, so only its tar and gzip code comes along and a `detect` does not
-            // load the dozen shared libraries libarchive.so needs (libxml2, ICU, zstd, ...); those stay listed, as
-            // needed only, in case a libarchive build references them. Debug builds use the shared library.
+            dependencies: ["CArchive", "CArchiveTrim", "K8sVMCore", .product(name: "Crypto", package: "swift-crypto")],
+            // Release: libarchive is linked statically, so only its tar and gzip code comes along (see CArchiveTrim)
+            // and a `detect` loads no shared library beyond libc, libm, libz and libgcc_s. Debug builds use the
+            // shared library.
             linkerSettings: [
-                .unsafeFlags(["-Xlinker", "-Bstatic", "-Xlinker", "-larchive", "-Xlinker", "-Bdynamic",
-                              "-Xlinker", "--as-needed",
-                              "-l:libnettle.so.8", "-l:libacl.so.1", "-l:liblzma.so.5", "-l:libzstd.so.1",
-                              "-l:liblz4.so.1", "-l:libbz2.so.1.0", "-l:libxml2.so.2",
-                              "-Xlinker", "--no-as-needed"],
+                .unsafeFlags(["-Xlinker", "-Bstatic", "-Xlinker", "-larchive", "-Xlinker", "-Bdynamic"],
                              .when(configuration: .release)),
                 .linkedLibrary("archive", .when(configuration: .debug)),
                 .linkedLibrary("z"),
             ]
         ),
+        .target(name: "CArchiveTrim", cSettings: [.define("K8SVM_STATIC_LIBARCHIVE", .when(configuration: .release))]),
         .target(name: "CLaunch"),
         .target(name: "CSandbox"),
         .target(name: "SandboxVM", dependencies: ["K8sVMCore", "LocalVM", "CSandbox"]),
@@ -155,9 +152,13 @@ let package = Package(
                 "K8sVMCore", "ChaincodeArchive", "LocalVM", "K8sVMBuilder", "DevMode", "KubernetesVM", "SandboxVM", "SandboxService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            // The release binary is copied into peer images: no Swift runtime needed there, and a `detect` starts
-            // in a few milliseconds (no PIE relocations, unused code dropped).
-            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "--gc-sections", "-Xclang-linker", "-no-pie"],
+            exclude: ["link"],
+            // The release binary is copied into peer images: no Swift runtime or libstdc++ needed there, and a
+            // `detect` starts in a few milliseconds: no PIE relocations, unused code dropped, no symbol table exported
+            // for the dynamic loader to search, libstdc++ linked in (`link/libstdc++.so` hides the shared one).
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "--gc-sections", "-Xclang-linker", "-no-pie",
+                                           "-Xlinker", "--no-export-dynamic",
+                                           "-L", Context.packageDirectory + "/Sources/k8svm/link", "-l:libstdc++.a"],
                                           .when(configuration: .release)),
                              // Static Foundation's CharacterSet and DateFormatter need CoreFoundation and the collections, which are not autolinked.
                              .linkedLibrary("CoreFoundation", .when(configuration: .release)),
@@ -181,6 +182,11 @@ let package = Package(
             path: "Tests/FakeKubeAPIServer"
         ),
         .testTarget(name: "FakeKubeAPIServerTests", dependencies: ["FakeKubeAPIServer"]),
+        .executableTarget(
+            name: "KubernetesRunBenchmark",
+            dependencies: ["FakeKubeAPIServer"],
+            path: "Tests/KubernetesRunBenchmark"
+        ),
         .testTarget(name: "ChaincodeArchiveTests", dependencies: ["ChaincodeArchive", "K8sVMCore", "CArchive"]),
         .testTarget(
             name: "BuilderEndToEndTests",
