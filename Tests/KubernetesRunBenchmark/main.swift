@@ -4,7 +4,8 @@ import Foundation
 // Measures `bin/run` on the kubernetes backend against the in-process fake kube-apiserver (whose kubelet runs the
 // container as a real process): the API requests one launch takes, and the resident memory of the `run` process
 // while the chaincode runs (what a peer Pod pays per running chaincode). Prints a markdown table.
-//   swift run -c release KubernetesRunBenchmark --k8svm PATH [--runs N]
+//   swift run -c release KubernetesRunBenchmark --k8svm PATH [--runs N] [--json]
+// With --json it prints one JSON object instead of the table (for bench/run.py).
 
 func option(_ name: String) -> String? {
     let arguments = CommandLine.arguments
@@ -54,6 +55,7 @@ func verb(_ path: String, _ arguments: [String]) throws -> (Int32, String) {
     process.arguments = arguments
     let errors = Pipe()
     process.standardError = errors
+    process.standardOutput = FileHandle.nullDevice
     try process.run()
     let output = errors.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
@@ -120,6 +122,11 @@ for _ in 0..<runs {
 }
 await fake.stop()
 
+if CommandLine.arguments.contains("--json") {
+    print(String(format: "{\"requests\": %.0f, \"residentMiB\": %.2f, \"anonymousMiB\": %.2f, \"fileMiB\": %.2f}",
+                 median(requests), median(resident), median(anonymous), median(filePages)))
+    exit(0)
+}
 print("| kubernetes `run` (fake API server, \(runs) runs) | median | goal |")
 print("|---|---|---|")
 print("| API requests until the chaincode runs | \(Int(median(requests))) | |")
