@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "ChaincodeShim", targets: ["ChaincodeShim"]),
         .library(name: "KubernetesClient", targets: ["KubernetesClient"]),
         .library(name: "KubernetesVM", targets: ["KubernetesVM"]),
+        .library(name: "OCIRegistry", targets: ["OCIRegistry"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -86,6 +87,17 @@ let package = Package(
             ]
         ),
         .target(
+            name: "OCIRegistry",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "KubernetesVM",
             dependencies: [
                 "K8sVMCore", "KubernetesClient",
@@ -149,6 +161,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .executableTarget(name: "OCIRegistryBenchmark", dependencies: ["OCIRegistry"]),
         .executableTarget(
             name: "k8svm",
             dependencies: [
@@ -181,6 +194,17 @@ let package = Package(
             path: "Tests/FakeKubeAPIServer"
         ),
         .testTarget(name: "FakeKubeAPIServerTests", dependencies: ["FakeKubeAPIServer"]),
+        .target(
+            name: "TestServices",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            path: "Tests/TestServices"
+        ),
+        .testTarget(name: "OCIRegistryTests", dependencies: ["OCIRegistry", "TestServices", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ChaincodeArchiveTests", dependencies: ["ChaincodeArchive", "K8sVMCore", "CArchive"]),
         .testTarget(
             name: "BuilderEndToEndTests",
