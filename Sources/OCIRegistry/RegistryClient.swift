@@ -27,8 +27,10 @@ public final class RegistryClient: Sendable {
     ///   - scheme: by default plain HTTP for loopback registries, HTTPS otherwise.
     ///   - credentials: for example from ``RegistryCredentials/fromDockerConfig(for:path:environment:)``.
     ///   - chunkSize: blobs this large or larger go up in PATCH chunks of this size.
+    ///   - connectTimeout: how long failed connection attempts (refused, TLS handshake) are retried before the
+    ///     registry counts as unreachable.
     public init(registry: String, scheme: RegistryScheme? = nil, credentials: RegistryCredentials? = nil,
-                chunkSize: Int = 16 << 20) throws {
+                chunkSize: Int = 16 << 20, connectTimeout: TimeAmount = .seconds(10)) throws {
         self.registry = registry
         self.scheme = scheme ?? .default(for: registry)
         self.credentials = credentials
@@ -46,7 +48,7 @@ public final class RegistryClient: Sendable {
         }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
         configuration.httpVersion = .http1Only
-        configuration.timeout = .init(connect: .seconds(10))
+        configuration.timeout = .init(connect: connectTimeout)
         configuration.decompression = .disabled
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         authenticator = RegistryAuthenticator(registry: registry, scheme: self.scheme, credentials: credentials)

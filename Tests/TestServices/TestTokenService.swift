@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 import Synchronization
 
@@ -55,13 +56,16 @@ public final class TestTokenService: Sendable {
             return Self.reply(.ok, #"{"access_token":"\#(try issuer.token(subject: credentials.0, scopes: scopes))","expires_in":300}"#)
         }
         let (bound, boundContinuation) = AsyncStream<Int>.makeStream()
+        var logger = Logger(label: "k8svm-test-token-service")
+        logger.logLevel = .critical
         let application = Application(
             router: router,
             configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "k8svm-test-token-service"),
             onServerRunning: { channel in
                 boundContinuation.yield(channel.localAddress?.port ?? 0)
                 boundContinuation.finish()
-            })
+            },
+            logger: logger)
         let task = Task {
             defer { boundContinuation.finish() }
             try await application.run()
