@@ -13,12 +13,6 @@ public struct ImageConfiguration: Sendable, Equatable {
         self.data = data
     }
 
-    /// The uncompressed-layer digests, in layer order.
-    public var diffIDs: [String] {
-        let object = try? Self.object(from: data)
-        return (object?["rootfs"] as? [String: Any])?["diff_ids"] as? [String] ?? []
-    }
-
     /// The configuration with one more layer and the run settings changed.
     ///
     /// - Parameters:

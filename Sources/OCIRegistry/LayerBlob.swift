@@ -24,8 +24,8 @@ public struct LayerBlob: Sendable, Equatable {
         let digest = try Digest.of(file: file)
         let size = try BlobSource.file(path: file).size()
         let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
-        gzip.arguments = ["-c", "exec gzip -dc -- \"$0\"", file]
+        gzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        gzip.arguments = ["gzip", "-dc", "--", file]
         let output = Pipe()
         gzip.standardOutput = output
         gzip.standardError = FileHandle.nullDevice

@@ -163,6 +163,7 @@ public final class RegistryClient: Sendable {
     static func reason(_ error: any Error) -> String {
         let text = String(describing: error)
         if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
+        if error is NIOSSLError { return "TLS handshake failed: \(text)" }
         if let error = error as? HTTPClientError, error == .connectTimeout { return "connection timed out" }
         if let error = error as? HTTPClientError, error == .deadlineExceeded { return "no answer in time" }
         return text

@@ -78,8 +78,7 @@ import Testing
         #expect(run["Env"] as? [String] == ["PATH=/usr/bin:/bin", "CHAINCODE_DIR=/chaincode", "LANG=C.UTF-8"])
         let history = try #require(config["history"] as? [[String: Any]])
         #expect(history.map { $0["created_by"] as? String } == ["base layer", "k8svm build: basic_1.0"])
-        let unknown = try #require(config["k8svm_test_unknown"] as? [String: Any])
-        #expect((unknown["kept"] as? [Any])?.count == 4)
+        #expect(try shell("jq -c .k8svm_test_unknown '\(configFile)'") == #"{"kept":[1,2.5,true,null]}"#)
         #expect(config["architecture"] as? String == "amd64")
 
         // The base layer was mounted, never uploaded again; only the new layer and the config went up.
@@ -92,21 +91,22 @@ import Testing
         #expect(!requests.contains { $0.hasPrefix("GET /v2/runtime/base/blobs/\(baseImage.layer.digest)") }, "never downloaded")
     }
 
-    @Test func anIndexBaseResolvesToItsLinuxAMD64Image() async throws {
+    @Test(arguments: [ManifestFamily.oci, .docker])
+    func anIndexBaseResolvesToItsLinuxAMD64Image(family: ManifestFamily) async throws {
         let registry = try TestRegistry()
         defer { registry.stop() }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let base = try RegistryReference(parsing: "\(registry.address)/runtime/multi:1")
         let amd64 = try await withClient(registry.address) { client in
-            let arm64 = try await Fixtures.pushBase(client, as: base.tagged("arm64"), family: .oci, directory: directory.path, architecture: "arm64")
-            let amd64 = try await Fixtures.pushBase(client, as: base.tagged("amd64"), family: .oci, directory: directory.path)
+            let arm64 = try await Fixtures.pushBase(client, as: base.tagged("arm64"), family: family, directory: directory.path, architecture: "arm64")
+            let amd64 = try await Fixtures.pushBase(client, as: base.tagged("amd64"), family: family, directory: directory.path)
             var entries: [Descriptor] = []
             for (image, platform) in [(arm64, Descriptor.Platform(architecture: "arm64", os: "linux")), (amd64, .linuxAMD64)] {
                 let bytes = try image.manifest.encoded()
-                entries.append(Descriptor(mediaType: ManifestFamily.oci.manifest, digest: Digest.of(bytes), size: Int64(bytes.count), platform: platform))
+                entries.append(Descriptor(mediaType: family.manifest, digest: Digest.of(bytes), size: Int64(bytes.count), platform: platform))
             }
-            try await client.putManifest(try ImageIndex(family: .oci, manifests: entries).encoded(), mediaType: ManifestFamily.oci.index, as: base)
+            try await client.putManifest(try ImageIndex(family: family, manifests: entries).encoded(), mediaType: family.index, as: base)
             return amd64
         }
         let layer = try Fixtures.layer(in: directory.path, name: "chaincode", contents: "binary")
@@ -116,10 +116,16 @@ import Testing
                                                              createdBy: "k8svm build: multi")
         }
         let manifestFile = directory.path + "/manifest.json"
-        let headers = try curl(registry, "/v2/chaincode/multi/manifests/\(pushed.digest)", accept: ManifestFamily.oci.manifest, to: manifestFile)
+        let headers = try curl(registry, "/v2/chaincode/multi/manifests/\(pushed.digest)", accept: family.manifest, to: manifestFile)
         #expect(headers.contains("Docker-Content-Digest: \(pushed.digest)"))
-        let layers = try #require(try json(manifestFile)["layers"] as? [[String: Any]])
+        #expect(pushed.mediaType == family.manifest, "an index's family is kept")
+        let manifest = try json(manifestFile)
+        let layers = try #require(manifest["layers"] as? [[String: Any]])
         #expect(layers.map { $0["digest"] as? String } == [amd64.layer.digest.value, layer.digest.value])
+        let configDigest = try #require((manifest["config"] as? [String: Any])?["digest"] as? String)
+        let configFile = directory.path + "/config.json"
+        _ = try curl(registry, "/v2/chaincode/multi/blobs/\(configDigest)", to: configFile)
+        #expect(try shell("jq -r .architecture '\(configFile)'") == "amd64")
     }
 
     @Test func aSecondAssemblyWithTheSameLayerUploadsOnlyTheConfiguration() async throws {
