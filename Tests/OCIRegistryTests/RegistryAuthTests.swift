@@ -61,57 +61,65 @@ import Testing
         #expect(message.hasPrefix("registry \(registry.address) refused credentials for repository runtime/base (user alice)"))
     }
 
-    @Test func bearerTokensFromTheRealmAuthorisePullPushAndMount() async throws {
+    /// Runs `body` with a token service and a registry trusting it; both are stopped afterwards, also on failure.
+    func withTokenAuth(_ body: (TestTokenService, TestRegistry) async throws -> Void) async throws {
         let tokens = try await TestTokenService(username: "alice", password: "s3cret", refreshToken: "refresh-me")
-        let registry = try TestRegistry(auth: tokens.registryAuth)
-        defer { registry.stop() }
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let pushed = try await pushAndAssemble(registry.address, credentials: .password(username: "alice", password: "s3cret"),
-                                               directory: directory.path)
-        let requests = tokens.requests
-        await tokens.stop()
-        // The mount needs push on the target and pull on the source (the registry lists scopes and actions in any order).
-        func scopes(_ request: String) -> Set<String> {
-            Set(request.split(separator: " ").dropFirst().map { scope in
-                let parts = scope.split(separator: ":")
-                return parts.dropLast().joined(separator: ":") + ":" + parts.last!.split(separator: ",").sorted().joined(separator: ",")
-            })
+        do {
+            let registry = try TestRegistry(auth: tokens.registryAuth)
+            defer { registry.stop() }
+            try await body(tokens, registry)
+        } catch {
+            await tokens.stop()
+            throw error
         }
-        #expect(requests.contains { scopes($0) == ["repository:chaincode/cc:pull,push", "repository:runtime/base:pull"] }, "\(requests)")
-        // Tokens are cached per scope: a handful of token requests for a few dozen registry requests.
-        #expect(requests.count <= 6, "\(requests)")
-        #expect(try shell("curl -s -o /dev/null -w '%{http_code}' 'http://\(registry.address)/v2/chaincode/cc/manifests/\(pushed.digest)'") == "401")
+        await tokens.stop()
+    }
+
+    @Test func bearerTokensFromTheRealmAuthorisePullPushAndMount() async throws {
+        try await withTokenAuth { tokens, registry in
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let pushed = try await pushAndAssemble(registry.address, credentials: .password(username: "alice", password: "s3cret"),
+                                                   directory: directory.path)
+            let requests = tokens.requests
+            // The mount needs push on the target and pull on the source (the registry lists scopes and actions in any order).
+            func scopes(_ request: String) -> Set<String> {
+                Set(request.split(separator: " ").dropFirst().map { scope in
+                    let parts = scope.split(separator: ":")
+                    return parts.dropLast().joined(separator: ":") + ":" + parts.last!.split(separator: ",").sorted().joined(separator: ",")
+                })
+            }
+            #expect(requests.contains { scopes($0) == ["repository:chaincode/cc:pull,push", "repository:runtime/base:pull"] }, "\(requests)")
+            // Tokens are cached per scope: a handful of token requests for a few dozen registry requests.
+            #expect(requests.count <= 6, "\(requests)")
+            #expect(try shell("curl -s -o /dev/null -w '%{http_code}' 'http://\(registry.address)/v2/chaincode/cc/manifests/\(pushed.digest)'") == "401")
+        }
     }
 
     @Test func anIdentityTokenIsExchangedAtTheRealm() async throws {
-        let tokens = try await TestTokenService(username: "alice", password: "s3cret", refreshToken: "refresh-me")
-        let registry = try TestRegistry(auth: tokens.registryAuth)
-        defer { registry.stop() }
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        try #"{"auths":{"\#(registry.address)":{"auth":"","identitytoken":"refresh-me"}}}"#
-            .write(toFile: directory.path + "/config.json", atomically: true, encoding: .utf8)
-        let credentials = try RegistryCredentials.fromDockerConfig(for: registry.address, path: directory.path + "/config.json")
-        #expect(credentials == .identityToken(username: "", token: "refresh-me"))
-        _ = try await pushAndAssemble(registry.address, credentials: credentials, directory: directory.path)
-        let requests = tokens.requests
-        await tokens.stop()
-        #expect(requests.allSatisfy { $0.hasPrefix("POST ") } && !requests.isEmpty, "\(requests)")
+        try await withTokenAuth { tokens, registry in
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            try #"{"auths":{"\#(registry.address)":{"auth":"","identitytoken":"refresh-me"}}}"#
+                .write(toFile: directory.path + "/config.json", atomically: true, encoding: .utf8)
+            let credentials = try RegistryCredentials.fromDockerConfig(for: registry.address, path: directory.path + "/config.json")
+            #expect(credentials == .identityToken(username: "", token: "refresh-me"))
+            _ = try await pushAndAssemble(registry.address, credentials: credentials, directory: directory.path)
+            let requests = tokens.requests
+            #expect(requests.allSatisfy { $0.hasPrefix("POST ") } && !requests.isEmpty, "\(requests)")
+        }
     }
 
     @Test func aTokenServiceRefusingTheCredentialsFailsNamingTheRegistry() async throws {
-        let tokens = try await TestTokenService(username: "alice", password: "s3cret", refreshToken: "refresh-me")
-        let registry = try TestRegistry(auth: tokens.registryAuth)
-        defer { registry.stop() }
-        let error = await #expect(throws: RegistryError.self) {
-            try await withClient(registry.address, credentials: .password(username: "alice", password: "wrong")) { client in
-                try await client.manifestDigest(try RegistryReference(parsing: "\(registry.address)/runtime/base:1"))
+        try await withTokenAuth { tokens, registry in
+            let error = await #expect(throws: RegistryError.self) {
+                try await withClient(registry.address, credentials: .password(username: "alice", password: "wrong")) { client in
+                    try await client.manifestDigest(try RegistryReference(parsing: "\(registry.address)/runtime/base:1"))
+                }
             }
+            let message = try #require(error).description
+            #expect(message.hasPrefix("registry \(registry.address) refused credentials for repository runtime/base (user alice): the token service \(tokens.realm) said"))
         }
-        await tokens.stop()
-        let message = try #require(error).description
-        #expect(message.hasPrefix("registry \(registry.address) refused credentials for repository runtime/base (user alice): the token service \(tokens.realm) said"))
     }
 
     @Test func anUnreachableRegistryIsNamed() async throws {
