@@ -97,6 +97,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .executableTarget(name: "OCIRegistryBenchmark", dependencies: ["OCIRegistry"]),
         .target(
             name: "KubernetesVM",
             dependencies: [
@@ -161,7 +162,6 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .executableTarget(name: "OCIRegistryBenchmark", dependencies: ["OCIRegistry"]),
         .executableTarget(
             name: "k8svm",
             dependencies: [
@@ -194,18 +194,6 @@ let package = Package(
             path: "Tests/FakeKubeAPIServer"
         ),
         .testTarget(name: "FakeKubeAPIServerTests", dependencies: ["FakeKubeAPIServer"]),
-        .target(
-            name: "TestServices",
-            dependencies: [
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-            ],
-            path: "Tests/TestServices"
-        ),
-        .testTarget(name: "OCIRegistryTests", dependencies: ["OCIRegistry", "TestServices", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "ChaincodeArchiveTests", dependencies: ["ChaincodeArchive", "K8sVMCore", "CArchive"]),
         .testTarget(
             name: "BuilderEndToEndTests",
@@ -228,6 +216,18 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "TestServices",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            path: "Tests/TestServices"
+        ),
+        .testTarget(name: "OCIRegistryTests", dependencies: ["OCIRegistry", "TestServices", .product(name: "NIOCore", package: "swift-nio")]),
     ],
     swiftLanguageModes: [.v6]
 )
