@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "ChaincodeShim", targets: ["ChaincodeShim"]),
         .library(name: "KubernetesClient", targets: ["KubernetesClient"]),
         .library(name: "KubernetesVM", targets: ["KubernetesVM"]),
+        .library(name: "OCIRegistry", targets: ["OCIRegistry"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -82,6 +83,18 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .target(
+            name: "OCIRegistry",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(name: "OCIRegistryBenchmark", dependencies: ["OCIRegistry"]),
         .target(
             name: "KubernetesVM",
             dependencies: [
@@ -209,6 +222,18 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "TestServices",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            path: "Tests/TestServices"
+        ),
+        .testTarget(name: "OCIRegistryTests", dependencies: ["OCIRegistry", "TestServices", .product(name: "NIOCore", package: "swift-nio")]),
     ],
     swiftLanguageModes: [.v6]
 )
