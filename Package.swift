@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "ChaincodeShim", targets: ["ChaincodeShim"]),
         .library(name: "KubernetesClient", targets: ["KubernetesClient"]),
         .library(name: "KubernetesVM", targets: ["KubernetesVM"]),
+        .library(name: "ImageBuild", targets: ["ImageBuild"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -91,6 +92,18 @@ let package = Package(
                 "K8sVMCore", "KubernetesClient",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "ImageBuild",
+            dependencies: [
+                "K8sVMCore", "KubernetesClient", "ChaincodeArchive",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ]
         ),
         .target(
@@ -181,6 +194,16 @@ let package = Package(
             path: "Tests/FakeKubeAPIServer"
         ),
         .testTarget(name: "FakeKubeAPIServerTests", dependencies: ["FakeKubeAPIServer"]),
+        .target(name: "TestServices", dependencies: ["ImageBuild"], path: "Tests/TestServices"),
+        .testTarget(
+            name: "StageOneTests",
+            dependencies: ["ImageBuild", "TestServices", "FakeKubeAPIServer", "KubernetesClient", "K8sVMCore",
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio"),
+                           .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                           .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "ChaincodeArchiveTests", dependencies: ["ChaincodeArchive", "K8sVMCore", "CArchive"]),
         .testTarget(
             name: "BuilderEndToEndTests",
