@@ -44,9 +44,9 @@ public struct DockerEngine: Sendable {
         self.client = client
     }
 
-    /// Whether the engine answers `/_ping`.
-    public func ping() async -> Bool {
-        (try? await send(.GET, "/_ping", expect: [200])) != nil
+    /// Throws unless the engine answers `/_ping`.
+    public func ping() async throws {
+        _ = try await send(.GET, "/_ping", expect: [200], timeout: .seconds(5))
     }
 
     public func imageExists(_ image: String) async throws -> Bool {
@@ -92,8 +92,7 @@ public struct DockerEngine: Sendable {
 
     /// Follows the container's output from its start until it stops, line by line.
     public func followLogs(_ id: String, line: @Sendable (Stream, String) -> Void) async throws {
-        var request = HTTPClientRequest(url: url("/containers/\(id)/logs?follow=true&stdout=true&stderr=true"))
-        request.method = .GET
+        let request = self.request(.GET, "/containers/\(id)/logs?follow=true&stdout=true&stderr=true")
         let response = try await client.execute(request, timeout: .hours(24))
         guard response.status == .ok else {
             throw DockerError(status: response.status.code, message: "logs of \(id)", body: try await response.body.collect(upTo: 1 << 20))
@@ -105,15 +104,22 @@ public struct DockerEngine: Sendable {
         for (stream, text) in frames.finish() { line(stream, text) }
     }
 
+    private func request(_ method: HTTPMethod, _ path: String) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: url(path))
+        request.method = method
+        // Go's HTTP server requires a Host header, which an http+unix request has no host for.
+        request.headers.replaceOrAdd(name: "Host", value: "docker")
+        return request
+    }
+
+    /// `path` of the versioned API (`/_ping` is unversioned), as an `http+unix` URL naming the socket.
     private func url(_ path: String) -> String {
-        let socket = socketPath.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socketPath
-        return "http+unix://\(socket)/v1.41\(path)"
+        URL(httpURLWithSocketPath: socketPath, uri: path == "/_ping" ? path : "/v1.41" + path)?.absoluteString ?? path
     }
 
     private func send(_ method: HTTPMethod, _ path: String, body: Data? = nil, expect: Set<UInt>,
                       timeout: TimeAmount = .seconds(60)) async throws -> (status: HTTPResponseStatus, body: ByteBuffer) {
-        var request = HTTPClientRequest(url: path == "/_ping" ? url(path).replacingOccurrences(of: "/v1.41", with: "") : url(path))
-        request.method = method
+        var request = self.request(method, path)
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(data: body))

@@ -83,7 +83,10 @@ final class ExchangeHandler: ChannelInboundHandler {
                 request = .refuse(.internalServerError, "cannot write the output: \(error)\n")
             }
         case .end:
-            switch request {
+            // Taken first: answering may close the connection at once, and `channelInactive` must not see it.
+            let finished = request
+            request = nil
+            switch finished {
             case .serveSource:
                 respond(context, .ok, body: ByteBuffer(data: routes.source), contentType: "application/gzip")
             case .receive(let receiving):
@@ -100,7 +103,6 @@ final class ExchangeHandler: ChannelInboundHandler {
             case nil:
                 break
             }
-            request = nil
         }
     }
 

@@ -81,10 +81,15 @@ public final class TestDockerEngine: Sendable {
 
         let engine = DockerEngine(socketPath: socket)
         let deadline = ContinuousClock.now + .seconds(60)
-        while !(await engine.ping()) {
-            guard process.isRunning, ContinuousClock.now < deadline else {
-                let tail = (try? String(contentsOfFile: directory + "/dockerd.log", encoding: .utf8))?.suffix(2000) ?? ""
-                throw TestServiceError("the test dockerd did not come up:\n\(tail)")
+        while true {
+            do {
+                try await engine.ping()
+                break
+            } catch {
+                guard process.isRunning, ContinuousClock.now < deadline else {
+                    let tail = (try? String(contentsOfFile: directory + "/dockerd.log", encoding: .utf8))?.suffix(1000) ?? ""
+                    throw TestServiceError("the test dockerd did not answer /_ping (\(error)):\n\(tail)")
+                }
             }
             try await Task.sleep(for: .milliseconds(200))
         }
