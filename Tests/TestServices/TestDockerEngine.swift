@@ -130,6 +130,12 @@ public final class TestDockerEngine: Sendable {
     private static func stopAtExit() {
         guard let (pid, directory) = running.withLock({ $0 }) else { return }
         stop(pid)
+        // dockerd leaves its network namespace handle (`exec/netns/default`) mounted.
+        let mounts = (try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)) ?? ""
+        for line in mounts.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count > 1, fields[1].hasPrefix(directory + "/") { umount2(String(fields[1]), Int32(MNT_DETACH)) }
+        }
         try? FileManager.default.removeItem(atPath: directory)
     }
 
