@@ -8,28 +8,38 @@ import NIOHTTP1
 public struct DockerEngine: Sendable {
     /// What a container is created with (the fields of `POST /containers/create` K8sVM sets).
     public struct ContainerSpec: Encodable, Sendable {
-        /// `HostConfig`.
+        /// `HostConfig`: the host's network, unprivileged, no capabilities, a read-only root filesystem with a
+        /// writable, executable tmpfs `/tmp` (HOME and the build's scratch space).
         public struct Host: Encodable, Sendable {
-            public var NetworkMode = "host"
-            public var Privileged = false
-            public var CapDrop = ["ALL"]
-            public var SecurityOpt = ["no-new-privileges"]
-            public var ReadonlyRootfs = true
-            /// A writable, executable `/tmp` (HOME and the build's scratch space).
-            public var Tmpfs = ["/tmp": "rw,exec,nosuid,nodev,mode=1777"]
+            public var networkMode = "host"
+            public var privileged = false
+            public var capDrop = ["ALL"]
+            public var securityOpt = ["no-new-privileges"]
+            public var readonlyRootfs = true
+            public var tmpfs = ["/tmp": "rw,exec,nosuid,nodev,mode=1777"]
+
+            enum CodingKeys: String, CodingKey {
+                case networkMode = "NetworkMode", privileged = "Privileged", capDrop = "CapDrop", securityOpt = "SecurityOpt"
+                case readonlyRootfs = "ReadonlyRootfs", tmpfs = "Tmpfs"
+            }
         }
 
-        public var Image: String
-        public var Env: [String]
-        public var User: String
-        public var Labels: [String: String]
-        public var HostConfig = Host()
+        public var image: String
+        /// `NAME=value` entries.
+        public var environment: [String]
+        public var user: String
+        public var labels: [String: String]
+        public var host = Host()
+
+        enum CodingKeys: String, CodingKey {
+            case image = "Image", environment = "Env", user = "User", labels = "Labels", host = "HostConfig"
+        }
 
         public init(image: String, environment: [(String, String)], user: String, labels: [String: String]) {
-            Image = image
-            Env = environment.map { "\($0.0)=\($0.1)" }
-            User = user
-            Labels = labels
+            self.image = image
+            self.environment = environment.map { "\($0.0)=\($0.1)" }
+            self.user = user
+            self.labels = labels
         }
     }
 

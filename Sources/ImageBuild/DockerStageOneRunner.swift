@@ -30,15 +30,7 @@ public struct DockerStageOneRunner: StageOneRunner {
     }
 
     public func run(_ job: StageOneJob) async throws -> StageOneOutput {
-        let session = try await StageOneSession.open(job, bindHost: exchangeHost, advertisedHost: exchangeHost)
-        do {
-            let output = try await build(session)
-            await session.close()
-            return output
-        } catch {
-            await session.close()
-            throw error
-        }
+        try await StageOneSession.run(job, bindHost: exchangeHost, advertisedHost: exchangeHost) { try await build($0) }
     }
 
     private func build(_ session: StageOneSession) async throws -> StageOneOutput {

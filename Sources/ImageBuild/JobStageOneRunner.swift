@@ -51,16 +51,8 @@ public struct JobStageOneRunner: StageOneRunner {
     }
 
     public func run(_ job: StageOneJob) async throws -> StageOneOutput {
-        let session = try await StageOneSession.open(job, bindHost: settings.exchangeBindHost,
-                                                     advertisedHost: settings.exchangeAdvertisedHost)
-        do {
-            let output = try await build(session)
-            await session.close()
-            return output
-        } catch {
-            await session.close()
-            throw error
-        }
+        try await StageOneSession.run(job, bindHost: settings.exchangeBindHost,
+                                      advertisedHost: settings.exchangeAdvertisedHost) { try await build($0) }
     }
 
     private func build(_ session: StageOneSession) async throws -> StageOneOutput {

@@ -9,13 +9,23 @@ struct StageOneSession: Sendable {
     let job: StageOneJob
     let exchange: SourceExchange
 
-    /// Checks and packs the source and starts the exchange; nothing is started when the source is not what its type says.
-    static func open(_ job: StageOneJob, bindHost: String, advertisedHost: String) async throws -> StageOneSession {
+    /// Checks and packs the source, starts the exchange and runs `build` with the session; the exchange is closed
+    /// afterwards, and on an error no layer file is left. Nothing is started when the source is not what its type says.
+    static func run(_ job: StageOneJob, bindHost: String, advertisedHost: String,
+                    _ build: (StageOneSession) async throws -> StageOneOutput) async throws -> StageOneOutput {
         try SourcePackageCheck.check(sourceDirectory: job.sourceDirectory, type: job.type, path: job.path)
         let source = try DirectoryArchive.create(from: job.sourceDirectory)
         let exchange = try await SourceExchange.start(source: source, outputFile: job.layerFile, bindHost: bindHost,
                                                       advertisedHost: advertisedHost)
-        return StageOneSession(job: job, exchange: exchange)
+        do {
+            let output = try await build(StageOneSession(job: job, exchange: exchange))
+            await exchange.close()
+            return output
+        } catch {
+            await exchange.close()
+            try? FileManager.default.removeItem(atPath: job.layerFile)
+            throw error
+        }
     }
 
     /// The container's variables (the contract of `builder-images/stage1/k8svm-stage1`).
@@ -31,7 +41,6 @@ struct StageOneSession: Sendable {
             throw K8sVMError("the build of \(job.label) reported success but never uploaded its output")
         }
         guard upload.digest == summary.digest, upload.size == summary.size else {
-            try? FileManager.default.removeItem(atPath: job.layerFile)
             throw K8sVMError("the output of \(job.label) does not match the build's summary: received \(upload.size) bytes \(upload.digest), the build reported \(summary.size) bytes \(summary.digest)")
         }
         return StageOneOutput(layerFile: upload.file, digest: upload.digest, diffID: summary.diffID, size: upload.size)
@@ -46,9 +55,5 @@ struct StageOneSession: Sendable {
     func failed(exitCode: Int, transcript: BuildTranscript) -> K8sVMError {
         let tail = transcript.tail
         return K8sVMError("the build of \(job.label) in \(job.builderImage) failed (exit code \(exitCode))" + (tail.isEmpty ? "" : ":\n" + tail))
-    }
-
-    func close() async {
-        await exchange.close()
     }
 }

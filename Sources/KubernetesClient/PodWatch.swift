@@ -110,7 +110,7 @@ public struct PodWatch {
             }
         } else {
             unreachableSince = now
-            log("k8svm run: lost the watch of pod \(target) (\(error)); resuming from resourceVersion \(resourceVersion)")
+            log("k8svm: lost the watch of pod \(target) (\(error)); resuming from resourceVersion \(resourceVersion)")
         }
         try await Task.sleep(for: .milliseconds(500))
     }
