@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "KubernetesClient", targets: ["KubernetesClient"]),
         .library(name: "KubernetesVM", targets: ["KubernetesVM"]),
         .library(name: "OCIRegistry", targets: ["OCIRegistry"]),
+        .library(name: "ImageBuild", targets: ["ImageBuild"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -101,6 +102,18 @@ let package = Package(
                 "K8sVMCore", "KubernetesClient",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "ImageBuild",
+            dependencies: [
+                "K8sVMCore", "KubernetesClient", "ChaincodeArchive",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ]
         ),
         .target(
@@ -200,6 +213,15 @@ let package = Package(
             dependencies: ["FakeKubeAPIServer"],
             path: "Tests/KubernetesRunBenchmark"
         ),
+        .testTarget(
+            name: "StageOneTests",
+            dependencies: ["ImageBuild", "TestServices", "FakeKubeAPIServer", "KubernetesClient", "K8sVMCore",
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio"),
+                           .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                           .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "ChaincodeArchiveTests", dependencies: ["ChaincodeArchive", "K8sVMCore", "CArchive"]),
         .testTarget(
             name: "BuilderEndToEndTests",
@@ -225,6 +247,7 @@ let package = Package(
         .target(
             name: "TestServices",
             dependencies: [
+                "ImageBuild",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),

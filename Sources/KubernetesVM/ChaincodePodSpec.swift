@@ -42,39 +42,23 @@ public struct ChaincodePodSpec: Sendable {
         if !arguments.isEmpty {
             container.args = arguments.map { $0.replacingOccurrences(of: "${", with: "$(").replacingOccurrences(of: "}", with: ")") }
         }
-        // HOME: the root filesystem is read-only, and Node's npm and Java write under HOME.
-        container.env = shimEnvironment.variables.map { EnvVar(name: $0.0, value: $0.1) } + [EnvVar(name: "HOME", value: "/tmp")]
-        container.volumeMounts = [VolumeMount(name: "tmp", mountPath: "/tmp")]
+        container.env = shimEnvironment.variables.map { EnvVar(name: $0.0, value: $0.1) }
         if connection.tls != nil {
-            container.volumeMounts!.append(VolumeMount(name: "tls", mountPath: Self.tlsDirectory, readOnly: true))
+            container.volumeMounts = [VolumeMount(name: "tls", mountPath: Self.tlsDirectory, readOnly: true)]
         }
-        container.resources = resources
-        container.securityContext = .object([
-            "allowPrivilegeEscalation": .bool(false),
-            "readOnlyRootFilesystem": .bool(true),
-            "runAsNonRoot": .bool(true),
-            "capabilities": .object(["drop": .array([.string("ALL")])]),
-        ])
+        container.resources = ResourceQuantities(cpuRequest: settings.cpuRequest, memoryRequest: settings.memoryRequest,
+                                                 cpuLimit: settings.cpuLimit, memoryLimit: settings.memoryLimit).json
         // On a non-zero exit with nothing in /dev/termination-log, the status carries the log's tail.
         container.terminationMessagePolicy = "FallbackToLogsOnError"
 
         var spec = PodSpec(containers: [container])
         spec.restartPolicy = "Never"
-        spec.automountServiceAccountToken = false
-        spec.enableServiceLinks = false
         spec.terminationGracePeriodSeconds = Int(settings.stopGracePeriod.components.seconds)
-        spec.securityContext = .object([
-            "runAsNonRoot": .bool(true),
-            "runAsUser": .integer(Int64(settings.runAsUser)),
-            "runAsGroup": .integer(Int64(settings.runAsUser)),
-            "seccompProfile": .object(["type": .string("RuntimeDefault")]),
-        ])
-        var volumes: [JSONValue] = [.object(["name": .string("tmp"), "emptyDir": .object([:])])]
         if connection.tls != nil {
-            volumes.append(.object(["name": .string("tls"),
-                                    "secret": .object(["secretName": .string(identity.secretName), "defaultMode": .integer(0o444)])]))
+            spec.volumes = [.object(["name": .string("tls"),
+                                     "secret": .object(["secretName": .string(identity.secretName), "defaultMode": .integer(0o444)])])]
         }
-        spec.volumes = volumes
+        PodHardening(runAsUser: settings.runAsUser).apply(to: &spec)
 
         var owners: [OwnerReference]?
         if !settings.peerPodUID.isEmpty, let peer = identity.annotations["k8svm.io/peer"] {
@@ -94,16 +78,5 @@ public struct ChaincodePodSpec: Sendable {
                             data: shimEnvironment.files)
         secret.immutable = true
         return secret
-    }
-
-    private var resources: JSONValue? {
-        func quantities(_ pairs: [(String, String)]) -> JSONValue? {
-            let given = pairs.filter { !$0.1.isEmpty }
-            return given.isEmpty ? nil : .object(Dictionary(uniqueKeysWithValues: given.map { ($0.0, JSONValue.string($0.1)) }))
-        }
-        var members: [String: JSONValue] = [:]
-        members["requests"] = quantities([("cpu", settings.cpuRequest), ("memory", settings.memoryRequest)])
-        members["limits"] = quantities([("cpu", settings.cpuLimit), ("memory", settings.memoryLimit)])
-        return members.isEmpty ? nil : .object(members)
     }
 }

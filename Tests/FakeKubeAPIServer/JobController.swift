@@ -84,6 +84,9 @@ final class JobController: Sendable {
                 guard let current = cluster.get(.jobs, namespace, name), let pod = createPod(for: current) else { return }
                 let podName = pod["metadata"]?["name"]?.string ?? ""
                 let podUID = pod["metadata"]?["uid"]?.string ?? ""
+                // However this attempt ends, even with the job deleted under it, the pod loses its tracking
+                // finalizer, so a deleted pod does not stay (the real controller releases orphaned pods too).
+                defer { release(namespace, podName) }
                 status.active = 1
                 guard write(namespace, name, status) else { return }
                 let outcome = try await watchPod(namespace, name, podName, deadline: deadline, status: &status)
@@ -92,11 +95,7 @@ final class JobController: Sendable {
                 status.active = nil
                 status.uncounted = .obj([succeeded ? "succeeded" : "failed": .array([.string(podUID)])])
                 guard write(namespace, name, status) else { return }
-                cluster.modify(.pods, namespace, podName) { pod in
-                    pod["metadata"]?["finalizers"] = nil
-                    return true
-                }
-                kubelet.removeIfFinalized(namespace, podName)
+                release(namespace, podName)
                 try await clock.sleep(recorded: 0.012)
                 status.uncounted = .object([])
                 let now = Clock.seconds()
@@ -129,6 +128,16 @@ final class JobController: Sendable {
         } catch {
             return
         }
+    }
+
+    /// Removes the pod's `batch.kubernetes.io/job-tracking` finalizer, and the pod if it was deleted meanwhile.
+    private func release(_ namespace: String, _ pod: String) {
+        cluster.modify(.pods, namespace, pod) { pod in
+            guard pod["metadata"]?["finalizers"] != nil else { return false }
+            pod["metadata"]?["finalizers"] = nil
+            return true
+        }
+        kubelet.removeIfFinalized(namespace, pod)
     }
 
     /// Follows the pod until it ends ("Succeeded"/"Failed") or the deadline passes ("DeadlineExceeded", after which

@@ -1,7 +1,5 @@
-import KubernetesClient
-
-/// What a chaincode Pod's status says about its container, as far as `run` cares.
-enum PodProgress: Equatable, Sendable {
+/// What a Pod's status says about one of its containers: what a chaincode run or a build waits for.
+public enum PodProgress: Equatable, Sendable {
     /// Not running yet; the waiting reason, if any (`ContainerCreating`).
     case pending(reason: String?)
     case running
@@ -14,12 +12,12 @@ enum PodProgress: Equatable, Sendable {
 
     /// Waiting reasons that do not clear up by themselves. `ErrImagePull` does (a registry hiccup): the kubelet
     /// retries, and only the following `ImagePullBackOff` means the image really cannot be pulled.
-    static let fatalWaitingReasons: Set<String> = [
+    public static let fatalWaitingReasons: Set<String> = [
         "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull", "CreateContainerConfigError",
         "CreateContainerError", "RunContainerError", "CrashLoopBackOff",
     ]
 
-    init(_ pod: Pod, container: String) {
+    public init(_ pod: Pod, container: String) {
         let status = pod.status
         let state = status?.containerStatuses?.first(where: { $0.name == container })?.state
         if let terminated = state?.terminated {

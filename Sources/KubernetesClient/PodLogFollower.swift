@@ -1,9 +1,8 @@
 import Foundation
-import KubernetesClient
 
 /// Copies a container's log to a sink while it runs. A stream that breaks before the container ended (an API server
 /// restart) is opened again from the last line's timestamp, and lines already copied are skipped.
-actor PodLogFollower {
+public actor PodLogFollower {
     let client: KubernetesClient
     let namespace: String
     let pod: String
@@ -12,7 +11,7 @@ actor PodLogFollower {
     private var lastTimestamp: LogTimestamp?
     private var containerEnded = false
 
-    init(client: KubernetesClient, namespace: String, pod: String, container: String, sink: @escaping @Sendable (String) -> Void) {
+    public init(client: KubernetesClient, namespace: String, pod: String, container: String, sink: @escaping @Sendable (String) -> Void) {
         self.client = client
         self.namespace = namespace
         self.pod = pod
@@ -21,12 +20,12 @@ actor PodLogFollower {
     }
 
     /// Tells the follower the container has ended: the next time its stream ends, the log is complete.
-    func markContainerEnded() {
+    public func markContainerEnded() {
         containerEnded = true
     }
 
     /// Follows until the log is complete, the Pod is gone, or the task is cancelled.
-    func run() async {
+    public func run() async {
         while !Task.isCancelled {
             let endedBeforeThisStream = containerEnded
             do {

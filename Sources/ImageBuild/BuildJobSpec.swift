@@ -1,0 +1,44 @@
+import K8sVMCore
+import KubernetesClient
+
+/// The Kubernetes Job of one stage-1 build: one Pod, never retried (`backoffLimit` 0), stopped by Kubernetes at the
+/// build timeout (`activeDeadlineSeconds`), removed by the TTL controller if K8sVM could not delete it, hardened like
+/// every K8sVM Pod (`PodHardening`), with the configured resources. Its Pod carries the label `k8svm.io/stage1` with
+/// the Job's name, by which the runner watches it.
+struct BuildJobSpec: Sendable {
+    static let containerName = "build"
+    static let label = "k8svm.io/stage1"
+
+    let name: String
+    let settings: JobStageOneRunner.Settings
+
+    /// A fresh name: the prefix, the sanitised label and a random suffix, short enough for the Pod names and the
+    /// `job-name` label Kubernetes derives from it.
+    init(label: String, settings: JobStageOneRunner.Settings) {
+        let suffix = String(UInt32.random(in: .min ... .max), radix: 16)
+        let stem = KubernetesNames.sanitized(settings.namePrefix + "-" + label, limit: 52 - suffix.count - 1)
+        name = stem + "-" + suffix
+        self.settings = settings
+    }
+
+    func job(image: String, environment: [(String, String)], timeout: Duration) -> Job {
+        var container = Container(name: Self.containerName, image: image)
+        container.imagePullPolicy = settings.imagePullPolicy
+        container.env = environment.map { EnvVar(name: $0.0, value: $0.1) }
+        container.resources = settings.resources.json
+        // On a failure the status message carries the log's tail; on success the summary (k8svm-stage1).
+        container.terminationMessagePolicy = "FallbackToLogsOnError"
+        var pod = PodSpec(containers: [container])
+        pod.restartPolicy = "Never"
+        // A build has nothing to save when stopped; the shell that runs it is PID 1 and ignores SIGTERM.
+        pod.terminationGracePeriodSeconds = 5
+        PodHardening(runAsUser: settings.runAsUser).apply(to: &pod)
+
+        let labels = settings.labels.merging([Self.label: name]) { $1 }
+        var spec = Job.Spec(template: .init(metadata: ObjectMeta(labels: labels), spec: pod))
+        spec.backoffLimit = 0
+        spec.activeDeadlineSeconds = max(1, timeout.wholeSecondsUp)
+        spec.ttlSecondsAfterFinished = settings.ttlSecondsAfterFinished
+        return Job(metadata: ObjectMeta(name: name, labels: labels), spec: spec)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import K8sVMCore
+
+/// Stage 1 in the local Docker engine (DESIGN decision 5: the same container contract as the Kubernetes Job, so the
+/// real build path runs in CI). The container runs on the host network (it fetches the source from, and uploads the
+/// layer to, this process at `exchangeHost`), unprivileged, without capabilities, with a read-only root filesystem
+/// and a tmpfs `/tmp`. Its log goes to `log` while it runs; the summary is the stdout line after
+/// `k8svm-stage1-summary: ` (a stopped container's `/dev/termination-log` is gone with its tmpfs `/dev`, while the log
+/// stays readable to the end). The container is removed on every way out: success, failure, timeout, cancellation.
+public struct DockerStageOneRunner: StageOneRunner {
+    /// The label on every build container (value: the chaincode label).
+    public static let containerLabel = "k8svm.io/stage1"
+
+    public let engine: DockerEngine
+    /// The address the container reaches this process by (it shares the host's network).
+    public let exchangeHost: String
+    /// Labels added to every build container.
+    public let labels: [String: String]
+    /// The user the build runs as.
+    public let user: String
+    private let log: @Sendable (String) -> Void
+
+    public init(socketPath: String = "/var/run/docker.sock", exchangeHost: String = "127.0.0.1", labels: [String: String] = [:],
+                user: String = "1000:1000", log: @escaping @Sendable (String) -> Void = StandardError.line) {
+        engine = DockerEngine(socketPath: socketPath)
+        self.exchangeHost = exchangeHost
+        self.labels = labels
+        self.user = user
+        self.log = log
+    }
+
+    public func run(_ job: StageOneJob) async throws -> StageOneOutput {
+        try await StageOneSession.run(job, bindHost: exchangeHost, advertisedHost: exchangeHost) { try await build($0) }
+    }
+
+    private func build(_ session: StageOneSession) async throws -> StageOneOutput {
+        let job = session.job
+        guard try await engine.imageExists(job.builderImage) else {
+            throw K8sVMError("the builder image \(job.builderImage) is not in the Docker engine at \(engine.socketPath) (pull it, or build it with builder-images/build.sh)")
+        }
+        let spec = DockerEngine.ContainerSpec(image: job.builderImage, environment: session.environment, user: user,
+                                              labels: labels.merging([Self.containerLabel: KubernetesNames.labelValue(job.label)]) { $1 })
+        let id = try await engine.createContainer(spec)
+        log("k8svm build: building \(job.label) in \(job.builderImage) (docker container \(id.prefix(12)))")
+        do {
+            let summary = try await runToEnd(id, session)
+            await remove(id)
+            return try session.output(summary: summary)
+        } catch {
+            await remove(id)
+            throw error
+        }
+    }
+
+    /// Starts the container, copies its log, and returns the summary line once it has exited 0.
+    private func runToEnd(_ id: String, _ session: StageOneSession) async throws -> String? {
+        let (engine, log) = (engine, log)
+        let transcript = BuildTranscript()
+        try await engine.start(id)
+        let following = Task {
+            try? await engine.followLogs(id) { stream, line in
+                if stream == .stdout, line.hasPrefix(StageOneSummary.logPrefix) {
+                    transcript.setSummary(String(line.dropFirst(StageOneSummary.logPrefix.count)))
+                } else {
+                    transcript.append(line)
+                    log(line)
+                }
+            }
+        }
+        guard let exitCode = try await withTimeout(session.job.timeout, { try await engine.wait(id) }) else {
+            try? await engine.kill(id)
+            await following.value
+            throw session.timedOut
+        }
+        await following.value
+        guard exitCode == 0 else { throw session.failed(exitCode: exitCode, transcript: transcript) }
+        return transcript.summary
+    }
+
+    /// Removes the container even when the build task was cancelled.
+    private func remove(_ id: String) async {
+        let engine = engine
+        await Task {
+            do {
+                try await engine.remove(id)
+            } catch {
+                log("k8svm build: could not remove docker container \(id.prefix(12)): \(error)")
+            }
+        }.value
+    }
+}

@@ -1,0 +1,60 @@
+import K8sVMCore
+
+/// One stage-1 build: a source package compiled in a ccenv image into one output layer.
+public struct StageOneJob: Sendable {
+    /// The package label (`metadata.json` `label`), for messages and object names.
+    public var label: String
+    /// `golang`, `node` or `java`.
+    public var type: ChaincodeType
+    /// `metadata.json` `path` (where a Go package's main package is); passed as `K8SVM_CHAINCODE_PATH`.
+    public var path: String
+    /// The peer's SRC_DIR: the untarred `code.tar.gz`. It is checked, packed and served to the build container.
+    public var sourceDirectory: String
+    /// The ccenv image (`REGISTRY/k8svm/ccenv-golang:VERSION`, best by digest).
+    public var builderImage: String
+    /// How long the build may take; it is stopped after that.
+    public var timeout: Duration
+    /// Where the received output layer (tar.gz) is written; an existing file is replaced.
+    public var layerFile: String
+
+    public init(label: String, type: ChaincodeType, path: String, sourceDirectory: String, builderImage: String,
+                timeout: Duration, layerFile: String) {
+        self.label = label
+        self.type = type
+        self.path = path
+        self.sourceDirectory = sourceDirectory
+        self.builderImage = builderImage
+        self.timeout = timeout
+        self.layerFile = layerFile
+    }
+}
+
+/// The output layer of a stage-1 build, verified: `digest` is the sha256 of the bytes in `layerFile`.
+public struct StageOneOutput: Sendable, Equatable {
+    /// The layer, a gzip-compressed tar of `k8svm/chaincode/...`.
+    public var layerFile: String
+    /// `sha256:<hex>` of the compressed layer (the manifest's layer digest).
+    public var digest: String
+    /// `sha256:<hex>` of the uncompressed tar (the config's `rootfs.diff_ids` entry).
+    public var diffID: String
+    /// Bytes of the compressed layer.
+    public var size: Int64
+
+    public init(layerFile: String, digest: String, diffID: String, size: Int64) {
+        self.layerFile = layerFile
+        self.digest = digest
+        self.diffID = diffID
+        self.size = size
+    }
+}
+
+/// Runs stage 1 somewhere (a Kubernetes Job, the local Docker engine) under one container contract
+/// (`builder-images/stage1/k8svm-stage1`): the container gets the source from a one-time URL, uploads the layer to
+/// another and reports the layer's digests in its termination message.
+///
+/// A runner checks the source (`SourcePackageCheck`) before it starts anything, streams the build log to its log
+/// sink while the build runs, stops the build after `job.timeout`, and leaves no container, Job or Pod behind
+/// (unless configured to keep a failed one). Errors are `K8sVMError`s a user can act on.
+public protocol StageOneRunner: Sendable {
+    func run(_ job: StageOneJob) async throws -> StageOneOutput
+}

@@ -1,0 +1,129 @@
+import Foundation
+import ImageBuild
+import K8sVMCore
+import KubernetesClient
+import Synchronization
+import Testing
+
+/// Stage 1 as a Kubernetes Job: against the fake API server (whose kubelet runs the real `k8svm-stage1` script as a
+/// process on this host), or unchanged against a real cluster (`StageOneCluster`).
+@Suite(.serialized) struct JobRunnerTests {
+    /// The Jobs carrying a label as the API server first reports them, collected while a build runs.
+    private final class JobRecord: Sendable {
+        private let jobs = Mutex<[Job]>([])
+        func add(_ job: Job) { jobs.withLock { $0.append(job) } }
+        var first: Job? { jobs.withLock { $0.first } }
+    }
+
+    private func recordJobs(_ cluster: StageOneCluster, label: String) -> (Task<Void, Never>, JobRecord) {
+        let record = JobRecord()
+        let task = Task {
+            guard let events = try? await cluster.client.watch(Job.self, namespace: cluster.namespace, labelSelector: label,
+                                                               resourceVersion: nil) else { return }
+            do {
+                for try await event in events {
+                    if case .added(let job) = event { record.add(job) }
+                }
+            } catch {}
+        }
+        return (task, record)
+    }
+
+    private func settings(_ cluster: StageOneCluster, run: String) -> JobStageOneRunner.Settings {
+        var settings = JobStageOneRunner.Settings(namespace: cluster.namespace, exchangeAdvertisedHost: cluster.exchangeHost)
+        settings.exchangeBindHost = cluster.exchangeBindHost
+        settings.labels = ["k8svm.test/run": run]
+        settings.ttlSecondsAfterFinished = 120
+        return settings
+    }
+
+    @Test func aGoPackageBuildsInAJobThatIsGoneAfterwards() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let cluster = try await StageOneCluster.start(scratch: scratch)
+        let run = UUID().uuidString.lowercased()
+        let label = "k8svm.test/run=\(run)"
+        let (recording, jobs) = recordJobs(cluster, label: label)
+        let log = LogSink()
+        let runner = JobStageOneRunner(client: cluster.client, settings: settings(cluster, run: run), log: log.sink)
+        let job = StageOneJob(label: "stage1-test", type: .golang, path: "", sourceDirectory: try GoSource.write(in: scratch),
+                              builderImage: cluster.ccenvImage, timeout: .seconds(240), layerFile: scratch.path + "/layer.tar.gz")
+        let result = await Result(catching: { try await runner.run(job) })
+        let left = try await cluster.awaitNoLeftovers(label: label)
+        recording.cancel()
+        await cluster.stop()
+
+        let output = try result.get()
+        #expect(output.digest == (try sha256(file: output.layerFile)), "the summary came from the termination message and matches")
+        #expect(output.diffID == (try await diffID(ofGzip: output.layerFile)))
+        let layer = try await inspectGoLayer(output, scratch: scratch)
+        #expect(layer.printed.contains("\(GoSource.greeting) [-peer.address=127.0.0.1:7052]"), "\(layer.printed)")
+        #expect(log.text.contains("go build"), "the build log was streamed while it ran: \(log.text)")
+        #expect(left.isEmpty, "no Job or Pod is left: \(left)")
+
+        let sent = try #require(jobs.first, "the Job was seen")
+        let spec = try #require(sent.spec)
+        #expect(spec.backoffLimit == 0)
+        #expect(spec.activeDeadlineSeconds == 240)
+        #expect(spec.ttlSecondsAfterFinished == 120)
+        let pod = spec.template.spec
+        #expect(pod.restartPolicy == "Never" && pod.automountServiceAccountToken == false)
+        #expect(pod.securityContext?.objectValue?["runAsNonRoot"] == .bool(true))
+        #expect(pod.securityContext?.objectValue?["seccompProfile"] == .object(["type": .string("RuntimeDefault")]))
+        let container = try #require(pod.containers.first)
+        #expect(container.image == cluster.ccenvImage)
+        #expect(container.securityContext?.objectValue?["readOnlyRootFilesystem"] == .bool(true))
+        #expect(container.securityContext?.objectValue?["allowPrivilegeEscalation"] == .bool(false))
+        #expect(container.volumeMounts?.contains { $0.mountPath == "/tmp" } == true, "a writable /tmp")
+        #expect(container.resources?.objectValue?["limits"]?.objectValue?["memory"] == .string("2Gi"))
+        let names = Set(container.env?.map(\.name) ?? [])
+        #expect(names.isSuperset(of: ["K8SVM_SOURCE_URL", "K8SVM_OUTPUT_URL", "K8SVM_TOKEN", "K8SVM_CHAINCODE_LABEL", "HOME"]))
+    }
+
+    @Test func aFailedBuildInAJobCarriesTheCompilersMessageAndLeavesNothing() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let cluster = try await StageOneCluster.start(scratch: scratch)
+        let run = UUID().uuidString.lowercased()
+        let log = LogSink()
+        let runner = JobStageOneRunner(client: cluster.client, settings: settings(cluster, run: run), log: log.sink)
+        let broken = GoSource.main.replacingOccurrences(of: "fmt.Println(", with: "fmt.Println(undefinedThing, ")
+        let job = StageOneJob(label: "stage1-test", type: .golang, path: "", sourceDirectory: try GoSource.write(in: scratch, main: broken),
+                              builderImage: cluster.ccenvImage, timeout: .seconds(240), layerFile: scratch.path + "/layer.tar.gz")
+        let result = await Result(catching: { try await runner.run(job) })
+        let left = try await cluster.awaitNoLeftovers(label: "k8svm.test/run=\(run)")
+        await cluster.stop()
+
+        let error = try #require(throws: K8sVMError.self) { try result.get() }
+        #expect(error.message.contains("failed") && error.message.contains("undefined: undefinedThing"), "\(error.message)")
+        #expect(log.text.contains("undefined: undefinedThing"), "\(log.text)")
+        #expect(left.isEmpty, "no Job or Pod is left: \(left)")
+    }
+
+    @Test func aJobOverItsTimeIsStoppedAndSaysSo() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let cluster = try await StageOneCluster.start(scratch: scratch)
+        let run = UUID().uuidString.lowercased()
+        let runner = JobStageOneRunner(client: cluster.client, settings: settings(cluster, run: run), log: { _ in })
+        let job = StageOneJob(label: "stage1-test", type: .golang, path: "", sourceDirectory: try GoSource.write(in: scratch),
+                              builderImage: cluster.ccenvImage, timeout: .seconds(2), layerFile: scratch.path + "/layer.tar.gz")
+        let started = ContinuousClock.now
+        let result = await Result(catching: { try await runner.run(job) })
+        let elapsed = ContinuousClock.now - started
+        let left = try await cluster.awaitNoLeftovers(label: "k8svm.test/run=\(run)")
+        await cluster.stop()
+
+        let error = try #require(throws: K8sVMError.self) { try result.get() }
+        #expect(error.message.contains("timed out after 2 s"), "\(error.message)")
+        #expect(elapsed < .seconds(40), "stopped by its deadline, not run to its end (\(elapsed))")
+        #expect(left.isEmpty, "no Job or Pod is left: \(left)")
+    }
+}
+
+extension Result where Failure == any Error {
+    /// The outcome of an async throwing body.
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
