@@ -99,7 +99,7 @@ let package = Package(
         .target(
             name: "KubernetesVM",
             dependencies: [
-                "K8sVMCore", "KubernetesClient",
+                "K8sVMCore", "KubernetesClient", "OCIRegistry", "ImageBuild", "ChaincodeArchive",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]

@@ -153,9 +153,3 @@ public final class TestRegistry: Sendable {
     }
 }
 
-/// A test service that could not start.
-public struct TestServiceError: Error, CustomStringConvertible {
-    public let description: String
-
-    init(_ description: String) { self.description = description }
-}
