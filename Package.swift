@@ -226,7 +226,7 @@ let package = Package(
         .testTarget(
             name: "BuilderEndToEndTests",
             dependencies: ["k8svm", "AssetTransferExample", "K8sVMCore", "ChaincodeArchive", "KubernetesClient",
-                           "FakeKubeAPIServer", .product(name: "Crypto", package: "swift-crypto")],
+                           "FakeKubeAPIServer", "TestServices", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -60,8 +60,16 @@ public struct DockerEngine: Sendable {
     }
 
     public func imageExists(_ image: String) async throws -> Bool {
+        try await imageID(image) != nil
+    }
+
+    /// The ID (`sha256:` of its configuration) of the engine's image `image`, or nil when the engine has none.
+    public func imageID(_ image: String) async throws -> String? {
+        struct Inspected: Decodable { var Id: String }
         let encoded = image.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? image
-        return try await send(.GET, "/images/\(encoded)/json", expect: [200, 404]).status == .ok
+        let reply = try await send(.GET, "/images/\(encoded)/json", expect: [200, 404])
+        guard reply.status == .ok else { return nil }
+        return try JSONDecoder().decode(Inspected.self, from: reply.body).Id
     }
 
     /// Creates a container and returns its ID.

@@ -35,23 +35,23 @@ struct SourceImageBuild: Sendable {
     private func build(_ request: BuildRequest, language: BuildLanguage, repository: RegistryReference,
                        registry: RegistryClient) async throws -> ImageReference {
         let metadata = request.metadata
-        let ccenv = try await builderImage(language.ccenvImage, in: registry)
-        let runtime = try await builderImage(language.runtimeImage, in: registry)
+        let ccenv = try await compiler(language.ccenvImage, registry: registry)
+        let runtime = try await runtimeBase(language.runtimeImage, in: registry)
         let source = try DirectoryArchive.create(from: request.sourceDirectory)
         let recipe = ImageRecipe(sourceDigest: SHA256.hash(data: source).map { String(format: "%02x", $0) }.joined(),
                                  type: metadata.type, label: metadata.label, path: metadata.path,
-                                 ccenvDigest: ccenv.digest!.value, runtimeDigest: runtime.digest!.value)
+                                 ccenvDigest: ccenv.identity, runtimeDigest: runtime.digest!.value)
         let target = repository.tagged(recipe.tag)
         if let digest = try await registry.manifestDigest(target) {
             log("k8svm build: \(target) is already in the registry, nothing to build")
             return ImageReference(name: "\(repository.registry)/\(repository.repository)", digest: digest.value)
         }
-        log("k8svm build: compiling \(metadata.label) in \(ccenv) (\(settings.runner.rawValue))")
+        log("k8svm build: compiling \(metadata.label) in \(ccenv.image) (\(settings.runner.rawValue))")
         let work = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
         let output = try await stageOne(StageOneJob(
             label: metadata.label, type: metadata.type, path: metadata.path, sourceDirectory: request.sourceDirectory,
-            builderImage: ccenv.description, timeout: settings.timeout, layerFile: work + "/layer.tar.gz"))
+            builderImage: ccenv.image, timeout: settings.timeout, layerFile: work + "/layer.tar.gz"))
         let layer = LayerBlob(file: output.layerFile, digest: try Digest(output.digest), diffID: try Digest(output.diffID),
                               size: output.size)
         let changes = ImageConfigChanges(
@@ -69,15 +69,40 @@ struct SourceImageBuild: Sendable {
         return ImageReference(name: "\(repository.registry)/\(repository.repository)", digest: pushed.digest.value)
     }
 
-    /// `<builderImages>/<name>:<K8sVM version>`, pinned to the digest the registry has for it.
-    private func builderImage(_ name: String, in registry: RegistryClient) async throws -> RegistryReference {
+    /// `<builderImages>/<name>:<K8sVM version>`.
+    private func builderImage(_ name: String, registry: RegistryClient) throws -> RegistryReference {
         let prefix = settings.builderImages.isEmpty ? registry.registry + "/k8svm" : settings.builderImages
-        var image = try reference("\(prefix)/\(name):\(K8sVMVersion.current)", setting: "build.builderImages")
+        return try reference("\(prefix)/\(name):\(K8sVMVersion.current)", setting: "build.builderImages")
+    }
+
+    /// The ccenv image stage 1 runs, and what identifies its content in the recipe: for the Docker runner the engine's
+    /// own image (its ID), for Jobs the registry's (pinned to its digest, which the nodes pull).
+    private func compiler(_ name: String, registry: RegistryClient) async throws -> (image: String, identity: String) {
+        var image = try builderImage(name, registry: registry)
+        switch settings.runner {
+        case .docker:
+            guard let id = try await DockerEngine(socketPath: settings.dockerSocket).imageID(image.description) else {
+                throw K8sVMError("the builder image \(image) is not in the Docker engine at \(settings.dockerSocket) (pull it, or build it with builder-images/build.sh)")
+            }
+            return (image.description, id)
+        case .job:
+            guard let digest = try await registry.manifestDigest(image) else {
+                throw K8sVMError("the builder image \(image) is not in registry \(registry.registry) (push the builder images with builder-images/build.sh, or set build.builderImages)")
+            }
+            image.digest = digest
+            return (image.description, digest.value)
+        }
+    }
+
+    /// The runtime base, pinned to its digest: it must be in the registry of `build.registry`, whose stage 2 mounts
+    /// its layers and never downloads them.
+    private func runtimeBase(_ name: String, in registry: RegistryClient) async throws -> RegistryReference {
+        var image = try builderImage(name, registry: registry)
         guard image.registry == registry.registry else {
-            throw K8sVMError("build.builderImages \(prefix) must be in the registry of build.registry (\(registry.registry)): stage 2 mounts the runtime base's layers, it never downloads them")
+            throw K8sVMError("build.builderImages must be in the registry of build.registry (\(registry.registry)): stage 2 mounts the runtime base's layers, it never downloads them")
         }
         guard let digest = try await registry.manifestDigest(image) else {
-            throw K8sVMError("the builder image \(image) is not in registry \(registry.registry) (push the builder images with builder-images/build.sh, or set build.builderImages)")
+            throw K8sVMError("the runtime base \(image) is not in registry \(registry.registry) (push the builder images with builder-images/build.sh, or set build.builderImages)")
         }
         image.digest = digest
         return image

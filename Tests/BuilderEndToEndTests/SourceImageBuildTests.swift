@@ -1,0 +1,213 @@
+import FakeKubeAPIServer
+import Foundation
+import K8sVMCore
+import Testing
+import TestServices
+
+/// `build` of a Go source package on the kubernetes backend, for real: the compile runs in the ccenv image (in the
+/// test's private Docker engine, or as a Job on the fake API server whose kubelet runs the same stage-1 script), the
+/// output layer is laid onto the runtime base and pushed to a real registry (docker-registry), and the image is
+/// pulled back by digest and run.
+@Suite(.serialized) struct SourceImageBuildTests {
+    /// A registry holding the runtime base, the ccenv image in the Docker engine under the configured name, and a
+    /// builder configured to build into the registry.
+    struct Setup {
+        let workspace: Workspace
+        let docker: TestDockerEngine
+        let registry: TestRegistry
+        let builder: InstalledBuilder
+        let environment: [String: String]
+        var repository: String { registry.address + "/chaincode" }
+
+        init(runner: String = "docker", extraConfig: String = "", registryOverride: String? = nil) async throws {
+            workspace = try Workspace()
+            docker = try await TestDockerEngine.shared()
+            registry = try TestRegistry()
+            environment = ["DOCKER_HOST": docker.dockerHost]
+            let prefix = registry.address + "/k8svm"
+            for (local, name) in [(docker.runtimeGo, "runtime-go"), (docker.ccenvGolang, "ccenv-golang")] {
+                try await ShellCommand.run(["/usr/bin/docker", "tag", local, "\(prefix)/\(name):\(K8sVMVersion.current)"],
+                                           environment: environment).check()
+            }
+            // Stage 2 needs the runtime base in the registry; the Docker runner takes the ccenv image from the engine.
+            try await ShellCommand.run(["/usr/bin/docker", "push", "-q", "\(prefix)/runtime-go:\(K8sVMVersion.current)"],
+                                       environment: environment).check()
+            builder = try await InstalledBuilder(workspace: workspace, config: """
+                backend: kubernetes
+                build:
+                  registry: \(registryOverride ?? registry.address + "/chaincode")
+                  builderImages: \(prefix)
+                  runner: \(runner)
+                  dockerSocket: \(docker.socketPath)
+                  timeout: 120s
+                \(extraConfig)
+                """)
+        }
+
+        /// The Go fixture (or `files` instead) packaged as a golang package and laid out as the peer does.
+        func package(_ files: [String: String]? = nil, named name: String = "pkg") async throws -> String {
+            let source = workspace.path("\(name)-source")
+            try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
+            let contents = try files ?? Dictionary(uniqueKeysWithValues: ["go.mod", "main.go"].map {
+                ($0, try String(contentsOfFile: Fixtures.directory + "/go-hello/" + $0, encoding: .utf8))
+            })
+            for (file, text) in contents { try text.write(toFile: source + "/" + file, atomically: true, encoding: .utf8) }
+            return try await builder.installPackage(from: source, label: "hello_1.0", type: "golang", named: name)
+        }
+
+        func build(_ context: String) async throws -> TestProcessResult {
+            try await builder.verb("build", ["\(context)/src", "\(context)/metadata", "\(context)/bld"])
+        }
+
+        /// Build containers the Docker engine created since `since` (a Unix time).
+        func containersCreated(since: Int) async throws -> Int {
+            let events = try await ShellCommand.run(
+                ["/usr/bin/docker", "events", "--since", String(since), "--until", String(Int(Date().timeIntervalSince1970) + 1),
+                 "--filter", "type=container", "--filter", "event=create", "--filter", "label=k8svm.io/stage1",
+                 "--format", "{{.ID}}"], environment: environment)
+            try events.check()
+            return events.output.split(separator: "\n").count
+        }
+
+        /// Build containers that still exist.
+        func buildContainers() async throws -> [String] {
+            let listed = try await ShellCommand.run(["/usr/bin/docker", "ps", "-a", "-q", "--filter", "label=k8svm.io/stage1"],
+                                                    environment: environment)
+            try listed.check()
+            return listed.output.split(separator: "\n").map(String.init)
+        }
+
+        func finish() {
+            registry.stop()
+            workspace.remove()
+        }
+    }
+
+    static func image(in context: String) throws -> ImageReference {
+        try ImageReference.load(fromDirectory: context + "/bld")
+    }
+
+    @Test func aGoPackageBecomesAPushedImageThatRunsAndTheSecondBuildIsACacheHit() async throws {
+        let setup = try await Setup()
+        defer { setup.finish() }
+        let context = try await setup.package()
+        let detected = try await setup.builder.verb("detect", ["\(context)/src", "\(context)/metadata"])
+        #expect(detected.status == 0, "the kubernetes backend with a registry claims golang packages: \(detected)")
+
+        let started = Int(Date().timeIntervalSince1970)
+        let built = try await setup.build(context)
+        #expect(built.status == 0, "\(built)")
+        let image = try Self.image(in: context)
+        #expect(image.name == setup.repository)
+        #expect(try await setup.containersCreated(since: started) == 1, "one stage-1 container")
+        #expect(try await setup.buildContainers().isEmpty, "the build container is removed")
+
+        // The image, pulled back by digest from the registry, runs the binary through the runtime's start script.
+        try await ShellCommand.run(["/usr/bin/docker", "pull", "-q", image.pinned], environment: setup.environment).check()
+        let ran = try await ShellCommand.run(["/usr/bin/docker", "run", "--rm", "--network", "none", "-e",
+                                              "CORE_PEER_ADDRESS=peer0.org1.example.com:7052", image.pinned],
+                                             environment: setup.environment)
+        try ran.check()
+        #expect(ran.output.contains("hello from chaincode: args [-peer.address=peer0.org1.example.com:7052], uid 1000"),
+                "\(ran.output)")
+        let labels = try await ShellCommand.run(["/usr/bin/docker", "image", "inspect", "--format",
+                                                 "{{index .Config.Labels \"org.hyperledger.fabric.chaincode.label\"}}", image.pinned],
+                                                environment: setup.environment)
+        #expect(labels.output.trimmingCharacters(in: .whitespacesAndNewlines) == "hello_1.0")
+
+        // The same package on a second peer: found in the registry, nothing compiled or pushed.
+        let again = try await setup.package(named: "pkg2")
+        let pushesBefore = setup.registry.requests.filter { $0.hasPrefix("PUT ") }.count
+        let secondStart = Int(Date().timeIntervalSince1970)
+        let rebuilt = try await setup.build(again)
+        #expect(rebuilt.status == 0, "\(rebuilt)")
+        #expect(rebuilt.stderr.contains("already in the registry"), "\(rebuilt)")
+        #expect(try Self.image(in: again) == image)
+        #expect(try await setup.containersCreated(since: secondStart) == 0, "a cache hit starts no container")
+        #expect(setup.registry.requests.filter { $0.hasPrefix("PUT ") }.count == pushesBefore, "a cache hit pushes nothing")
+    }
+
+    @Test func aCompileErrorFailsWithTheCompilersMessageAndLeavesNothing() async throws {
+        let setup = try await Setup()
+        defer { setup.finish() }
+        let context = try await setup.package(["go.mod": "module example.com/broken\n\ngo 1.19\n",
+                                               "main.go": "package main\n\nfunc main() {\n\tnotDefinedAnywhere()\n}\n"])
+        let built = try await setup.build(context)
+        #expect(built.status != 0)
+        #expect(built.stderr.contains("undefined: notDefinedAnywhere"), "the compiler's own message: \(built)")
+        #expect(!FileManager.default.fileExists(atPath: context + "/bld/image.json"))
+        #expect(!FileManager.default.fileExists(atPath: context + "/bld/" + BuildRecord.fileName))
+        #expect(try await setup.buildContainers().isEmpty, "no build container is left")
+        #expect(!setup.registry.requests.contains { $0.hasPrefix("PUT /v2/chaincode/manifests/") }, "nothing is pushed")
+    }
+
+    @Test func aGolangPackageWithoutGoIsRefusedBeforeAnythingStarts() async throws {
+        let setup = try await Setup()
+        defer { setup.finish() }
+        let context = try await setup.package(["README.md": "no Go here\n"])
+        let started = Int(Date().timeIntervalSince1970)
+        let built = try await setup.build(context)
+        #expect(built.status != 0)
+        #expect(built.k8svmLines.last?.contains("not a golang package: no go.mod") == true, "\(built)")
+        #expect(try await setup.containersCreated(since: started) == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: context + "/bld").isEmpty)
+    }
+
+    @Test func anUnreachableRegistryIsNamed() async throws {
+        let closed = "127.0.0.1:\(try TestRegistry.freeLoopbackPort())"
+        let setup = try await Setup(registryOverride: closed + "/chaincode")
+        defer { setup.finish() }
+        let context = try await setup.package()
+        let built = try await setup.build(context)
+        #expect(built.status != 0)
+        #expect(built.k8svmLines.last?.contains(closed) == true, "the error names the registry: \(built)")
+        #expect(try await setup.buildContainers().isEmpty)
+    }
+
+    /// The same build with stage 1 as a Kubernetes Job: on the fake API server, whose kubelet runs the ccenv image's
+    /// `k8svm-stage1` script as a host process with the host's Go. The Job runner needs the ccenv image in the
+    /// registry (the nodes pull it by digest); the fake never pulls, so the small runtime image stands in for it there.
+    @Test func theJobRunnerBuildsThePackageOnTheClusterAndLeavesNoJob() async throws {
+        let fake = try await FakeKubeAPIServer.start()
+        let workspace = try Workspace()
+        do {
+            try await buildWithAJob(on: fake, workspace: workspace)
+        } catch {
+            await fake.stop()
+            workspace.remove()
+            throw error
+        }
+        await fake.stop()
+        workspace.remove()
+    }
+
+    private func buildWithAJob(on fake: FakeKubeAPIServer, workspace: Workspace) async throws {
+        try workspace.write(fake.kubeconfig(namespace: "k8svm-build"), to: "kubeconfig")
+        let setup = try await Setup(runner: "job", extraConfig: """
+              exchangeAddress: 127.0.0.1
+            kubernetes:
+              kubeconfig: \(workspace.path("kubeconfig"))
+              namespace: k8svm-build
+              peerName: job-peer
+            """)
+        defer { setup.finish() }
+        let ccenv = "\(setup.registry.address)/k8svm/ccenv-golang"
+        try await ShellCommand.run(["/usr/bin/docker", "tag", setup.docker.runtimeGo, "\(ccenv):\(K8sVMVersion.current)"],
+                                   environment: setup.environment).check()
+        try await ShellCommand.run(["/usr/bin/docker", "push", "-q", "\(ccenv):\(K8sVMVersion.current)"], environment: setup.environment).check()
+        let scripts = TestDockerEngine.repositoryRoot + "/builder-images/stage1"
+        fake.registerImage(ccenv, entrypoint: ["/usr/bin/env", "K8SVM_COMPILE=\(scripts)/compile-golang", "\(scripts)/k8svm-stage1"])
+
+        let context = try await setup.package()
+        let built = try await setup.build(context)
+        #expect(built.status == 0, "\(built)")
+        let image = try Self.image(in: context)
+        let jobs = fake.objects("jobs", namespace: "k8svm-build")
+        #expect(jobs.isEmpty, "the build Job is deleted: \(jobs)")
+        #expect(fake.rejectedObjects().isEmpty, "every object sent is valid: \(fake.rejectedObjects())")
+        try await ShellCommand.run(["/usr/bin/docker", "pull", "-q", image.pinned], environment: setup.environment).check()
+        let ran = try await ShellCommand.run(["/usr/bin/docker", "run", "--rm", "--network", "none", "-e", "CORE_PEER_ADDRESS=peer:7052",
+                                              image.pinned], environment: setup.environment)
+        #expect(ran.output.contains("hello from chaincode: args [-peer.address=peer:7052]"), "\(ran.output)")
+    }
+}
