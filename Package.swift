@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "ChaincodeShim", targets: ["ChaincodeShim"]),
         .library(name: "KubernetesClient", targets: ["KubernetesClient"]),
         .library(name: "KubernetesVM", targets: ["KubernetesVM"]),
+        .library(name: "OCIRegistry", targets: ["OCIRegistry"]),
         .library(name: "ImageBuild", targets: ["ImageBuild"]),
     ],
     dependencies: [
@@ -47,21 +48,18 @@ let package = Package(
         ),
         .target(
             name: "ChaincodeArchive",
-            dependencies: ["CArchive", "K8sVMCore", .product(name: "Crypto", package: "swift-crypto")],
-            // Release: libarchive is linked statically, so only its tar and gzip code comes along and a `detect` does not
-            // load the dozen shared libraries libarchive.so needs (libxml2, ICU, zstd, ...); those stay listed, as
-            // needed only, in case a libarchive build references them. Debug builds use the shared library.
+            dependencies: ["CArchive", "CArchiveTrim", "K8sVMCore", .product(name: "Crypto", package: "swift-crypto")],
+            // Release: libarchive is linked statically, so only its tar and gzip code comes along (see CArchiveTrim)
+            // and a `detect` loads no shared library beyond libc, libm, libz and libgcc_s. Debug builds use the
+            // shared library.
             linkerSettings: [
-                .unsafeFlags(["-Xlinker", "-Bstatic", "-Xlinker", "-larchive", "-Xlinker", "-Bdynamic",
-                              "-Xlinker", "--as-needed",
-                              "-l:libnettle.so.8", "-l:libacl.so.1", "-l:liblzma.so.5", "-l:libzstd.so.1",
-                              "-l:liblz4.so.1", "-l:libbz2.so.1.0", "-l:libxml2.so.2",
-                              "-Xlinker", "--no-as-needed"],
+                .unsafeFlags(["-Xlinker", "-Bstatic", "-Xlinker", "-larchive", "-Xlinker", "-Bdynamic"],
                              .when(configuration: .release)),
                 .linkedLibrary("archive", .when(configuration: .debug)),
                 .linkedLibrary("z"),
             ]
         ),
+        .target(name: "CArchiveTrim", cSettings: [.define("K8SVM_STATIC_LIBARCHIVE", .when(configuration: .release))]),
         .target(name: "CLaunch"),
         .target(name: "CSandbox"),
         .target(name: "SandboxVM", dependencies: ["K8sVMCore", "LocalVM", "CSandbox"]),
@@ -87,9 +85,21 @@ let package = Package(
             ]
         ),
         .target(
+            name: "OCIRegistry",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(name: "OCIRegistryBenchmark", dependencies: ["OCIRegistry"]),
+        .target(
             name: "KubernetesVM",
             dependencies: [
-                "K8sVMCore", "KubernetesClient",
+                "K8sVMCore", "KubernetesClient", "OCIRegistry", "ImageBuild", "ChaincodeArchive",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -168,9 +178,13 @@ let package = Package(
                 "K8sVMCore", "ChaincodeArchive", "LocalVM", "K8sVMBuilder", "DevMode", "KubernetesVM", "SandboxVM", "SandboxService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            // The release binary is copied into peer images: no Swift runtime needed there, and a `detect` starts
-            // in a few milliseconds (no PIE relocations, unused code dropped).
-            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "--gc-sections", "-Xclang-linker", "-no-pie"],
+            exclude: ["link"],
+            // The release binary is copied into peer images: no Swift runtime or libstdc++ needed there, and a
+            // `detect` starts in a few milliseconds: no PIE relocations, unused code dropped, no symbol table exported
+            // for the dynamic loader to search, libstdc++ linked in (`link/libstdc++.so` hides the shared one).
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "--gc-sections", "-Xclang-linker", "-no-pie",
+                                           "-Xlinker", "--no-export-dynamic",
+                                           "-L", Context.packageDirectory + "/Sources/k8svm/link", "-l:libstdc++.a"],
                                           .when(configuration: .release)),
                              // Static Foundation's CharacterSet and DateFormatter need CoreFoundation and the collections, which are not autolinked.
                              .linkedLibrary("CoreFoundation", .when(configuration: .release)),
@@ -194,7 +208,11 @@ let package = Package(
             path: "Tests/FakeKubeAPIServer"
         ),
         .testTarget(name: "FakeKubeAPIServerTests", dependencies: ["FakeKubeAPIServer"]),
-        .target(name: "TestServices", dependencies: ["ImageBuild"], path: "Tests/TestServices"),
+        .executableTarget(
+            name: "KubernetesRunBenchmark",
+            dependencies: ["FakeKubeAPIServer"],
+            path: "Tests/KubernetesRunBenchmark"
+        ),
         .testTarget(
             name: "StageOneTests",
             dependencies: ["ImageBuild", "TestServices", "FakeKubeAPIServer", "KubernetesClient", "K8sVMCore",
@@ -226,6 +244,19 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "TestServices",
+            dependencies: [
+                "ImageBuild",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            path: "Tests/TestServices"
+        ),
+        .testTarget(name: "OCIRegistryTests", dependencies: ["OCIRegistry", "TestServices", .product(name: "NIOCore", package: "swift-nio")]),
     ],
     swiftLanguageModes: [.v6]
 )

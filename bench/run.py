@@ -12,6 +12,12 @@ Rows (goal from the issues):
                                    k8svm dev run (ratio)                                       goal <= 1.5
   invoke throughput via relay      invokes/s through the debug peer's API, sandboxed (relay) over direct
                                    (ratio)                                                     goal >= 0.8
+  dev launch -> REGISTERED         `k8svm dev run` of the Swift example, "building" to "registered"  goal <= 100 ms
+  invokes/s, HTTP API              get+put invokes (CreateAsset) through the debug peer's HTTP API, 4 clients
+  invokes/s, gRPC, one core        get+put invokes over the chaincode stream (DebugPeerBenchmark, 8 in flight),
+                                   peer and chaincode pinned to one core                       goal >= 5000/s
+  kubernetes run: API requests     requests from `run` start until the chaincode runs (fake API server)  goal <= 4
+  kubernetes run: resident memory  VmRSS of `run` while its chaincode runs                     goal <= 12 MiB
 """
 import argparse
 import http.client
@@ -116,6 +122,9 @@ class Bench:
         self.rows.append((name, f"{ratio:.2f} ({sandboxed:.1f} / {direct:.1f} {unit})", "",
                           f"{'<=' if at_most else '>='} {goal}", verdict))
 
+    def add_value(self, name, shown, goal, ok):
+        self.rows.append((name, shown, "", goal, "ok" if ok else "MISSED"))
+
     def print_table(self):
         header = ("benchmark", "median", "p90", "goal", "")
         widths = [max(len(str(row[i])) for row in self.rows + [header]) for i in range(len(header))]
@@ -198,6 +207,22 @@ class SandboxBench:
         bench.add_ratio("sandboxed launch -> REGISTERED / unsandboxed", sandboxed, dev, "ms", 1.5, at_most=True)
         direct, relayed = self.invokes_per_second("dev"), self.invokes_per_second("sandbox")
         bench.add_ratio("invoke throughput via relay / direct", relayed, direct, "invokes/s", 0.8, at_most=False)
+        bench.add_value("dev launch -> REGISTERED (Swift example)", f"{dev:.1f} ms", "<= 100 ms", dev <= 100)
+        bench.add_value("invokes/s, HTTP API, get+put (Python clients)", f"{direct:.0f}/s", "", True)
+
+
+def grpc_invokes_per_second(benchmark):
+    """get+put invokes/s over the real chaincode stream, the peer and the Swift shim pinned to one core."""
+    output = subprocess.run(["taskset", "-c", "0", benchmark, "20000", "8", "--nio-executor"], check=True,
+                            capture_output=True, text=True).stdout
+    return float(next(line for line in output.splitlines() if line.startswith("throughput:")).split()[1])
+
+
+def kubernetes_run(benchmark, k8svm):
+    """API requests and resident memory of kubernetes `run`, against the fake API server."""
+    output = subprocess.run([benchmark, "--k8svm", k8svm, "--runs", "5", "--json"], check=True, capture_output=True,
+                            text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def main():
@@ -216,10 +241,20 @@ def main():
     if not example and not options.no_sandbox:
         sh("swift", "build", "-c", "release", "--product", "AssetTransferExample", cwd=ROOT, stdout=sys.stderr)
         example = os.path.join(ROOT, ".build", "release", "AssetTransferExample")
+    sh("swift", "build", "-c", "release", "--product", "DebugPeerBenchmark", cwd=ROOT, stdout=sys.stderr)
+    sh("swift", "build", "-c", "release", "--product", "KubernetesRunBenchmark", cwd=ROOT, stdout=sys.stderr)
+    products = os.path.join(ROOT, ".build", "release")
     bench = Bench(os.path.abspath(k8svm), options.runs)
     try:
         bench.prepare()
         bench.measure()
+        rate = grpc_invokes_per_second(os.path.join(products, "DebugPeerBenchmark"))
+        bench.add_value("invokes/s, gRPC, get+put, one core", f"{rate:.0f}/s", ">= 5000/s", rate >= 5000)
+        kube = kubernetes_run(os.path.join(products, "KubernetesRunBenchmark"), os.path.abspath(k8svm))
+        bench.add_value("kubernetes run: API requests per launch", f"{kube['requests']:.0f}", "<= 4", kube["requests"] <= 4)
+        bench.add_value("kubernetes run: resident memory while running",
+                        f"{kube['residentMiB']:.1f} MiB ({kube['anonymousMiB']:.1f} anon)", "<= 12 MiB",
+                        kube["residentMiB"] <= 12)
         if not options.no_sandbox:
             # Not under bench.work (0700): the sandbox uid must pass through every parent of its work directory.
             work = tempfile.mkdtemp(prefix="k8svm-bench-sandbox-")

@@ -9,6 +9,8 @@ packages=(
   jq                         # the benchmark's shell+jq reference run script
   bubblewrap                 # sandboxed runs, and the fake kube-apiserver's kubelet
   curl                       # the sandbox editor API and fake kube-apiserver tests speak curl
+  docker-registry            # OCIRegistry tests and benchmark push to a real registry (distribution 2.x)
+  apache2-utils              # htpasswd -B, for the test registry's basic auth
   docker.io                  # stage-1 builds in the local Docker engine; the tests start a private dockerd
   debootstrap                # builder-images/make-base.sh makes the Debian base image without a registry
 )

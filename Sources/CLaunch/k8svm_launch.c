@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 #include <linux/close_range.h>
+#include <grp.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,7 +18,8 @@ struct child_failure {
     int error;
 };
 
-static const char *const step_names[] = {"fork", "pipe", "prctl", "setpgid", "dup2", "chdir", "sigprocmask", "exec"};
+static const char *const step_names[] = {"fork", "pipe", "prctl", "setpgid", "dup2", "chdir", "sigprocmask", "exec",
+                                         "setgroups", "setresgid", "setresuid"};
 
 static void fail_in_child(int pipe_fd, int step) {
     struct child_failure failure = {step, errno};
@@ -28,6 +30,12 @@ static void fail_in_child(int pipe_fd, int step) {
 
 /* Only async-signal-safe calls happen between fork and exec. */
 static void child(const k8svm_launch_request *request, pid_t parent, int pipe_fd) {
+    /* Identity first: changing it clears the parent-death signal. */
+    if (request->change_identity) {
+        if (setgroups(0, NULL) != 0) fail_in_child(pipe_fd, 8);
+        if (setresgid(request->run_as_gid, request->run_as_gid, request->run_as_gid) != 0) fail_in_child(pipe_fd, 9);
+        if (setresuid(request->run_as_uid, request->run_as_uid, request->run_as_uid) != 0) fail_in_child(pipe_fd, 10);
+    }
     if (request->die_with_parent) {
         if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail_in_child(pipe_fd, 2);
         if (getppid() != parent) _exit(127);

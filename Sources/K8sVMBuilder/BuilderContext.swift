@@ -19,7 +19,7 @@ public struct BuilderContext: Sendable {
         case .local:
             return LocalProcessVM(configuration: configuration.local, environment: environment)
         case .kubernetes:
-            return KubernetesVM(settings: configuration.kubernetes, environment: environment)
+            return KubernetesVM(settings: configuration.kubernetes, imageBuild: configuration.build, environment: environment)
         case .sandbox:
             return try SandboxVM(configuration: configuration.sandbox, environment: environment)
         }

@@ -63,7 +63,7 @@ extension Configuration {
                  \.local.buildTimeout),
         duration("local.stopGracePeriod", "after SIGTERM, how long the chaincode has before SIGKILL (the peer waits 5s)",
                  \.local.stopGracePeriod),
-    ] + kubernetesSettings
+    ] + kubernetesSettings + imageBuildSettings
 
     private static let kubernetesSettings: [Setting] = [
         text("kubernetes.kubeconfig", "a kubeconfig file (empty: $KUBECONFIG, ~/.kube/config, then in-cluster)",
@@ -119,7 +119,7 @@ extension Configuration {
     }
 
     /// A Kubernetes resource quantity (`100m`, `0.5`, `64Mi`, `1G`), or empty.
-    private static func quantity(_ key: String, _ help: String, _ field: WritableKeyPath<Configuration, String> & Sendable) -> Setting {
+    static func quantity(_ key: String, _ help: String, _ field: WritableKeyPath<Configuration, String> & Sendable) -> Setting {
         Setting(key: key, help: help, assign: { configuration, value, origin in
             guard value.isEmpty || KubernetesNames.isQuantity(value) else {
                 throw K8sVMError("\(origin): \"\(value)\" is not a Kubernetes quantity (e.g. 100m, 0.5, 64Mi, 1Gi)")
@@ -128,14 +128,14 @@ extension Configuration {
         }, render: { $0[keyPath: field].isEmpty ? "\"\"" : $0[keyPath: field] })
     }
 
-    private static func text(_ key: String, _ help: String, _ field: WritableKeyPath<Configuration, String> & Sendable, allowEmpty: Bool) -> Setting {
+    static func text(_ key: String, _ help: String, _ field: WritableKeyPath<Configuration, String> & Sendable, allowEmpty: Bool) -> Setting {
         Setting(key: key, help: help, assign: { configuration, value, origin in
             if !allowEmpty, value.isEmpty { throw K8sVMError("\(origin): must not be empty") }
             configuration[keyPath: field] = value
         }, render: { $0[keyPath: field].isEmpty ? "\"\"" : $0[keyPath: field] })
     }
 
-    private static func duration(_ key: String, _ help: String, _ field: WritableKeyPath<Configuration, Duration> & Sendable) -> Setting {
+    static func duration(_ key: String, _ help: String, _ field: WritableKeyPath<Configuration, Duration> & Sendable) -> Setting {
         Setting(key: key, help: help, assign: { configuration, value, origin in
             guard let parsed = Duration(configValue: value) else {
                 throw K8sVMError("\(origin): \"\(value)\" is not a duration (use e.g. 500ms, 30s, 5m)")

@@ -13,6 +13,8 @@ public struct Configuration: Sendable, Equatable {
     public var kubernetes = Kubernetes()
     /// Settings of sandboxed builds and runs.
     public var sandbox = Sandbox()
+    /// Settings of the Kubernetes backend's image builds.
+    public var build = ImageBuild()
 
     /// Settings of the local-process backend.
     public struct Local: Sendable, Equatable {

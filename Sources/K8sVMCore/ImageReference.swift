@@ -13,6 +13,13 @@ public struct ImageReference: Sendable, Equatable, Codable {
     /// `name@digest`: the form a Pod is given, so the image cannot change under it.
     public var pinned: String { "\(name)@\(digest)" }
 
+    /// Writes `image.json` (fabric-builder-k8s' format) into `directory`.
+    public func write(toDirectory directory: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(self).write(to: URL(fileURLWithPath: directory + "/image.json"))
+    }
+
     /// Reads and validates `image.json` from a package's code directory.
     public static func load(fromDirectory directory: String) throws -> ImageReference {
         let file = directory + "/image.json"

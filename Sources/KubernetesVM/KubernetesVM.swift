@@ -8,33 +8,52 @@ import Glibc
 /// The Kubernetes backend: chaincode runs as a Pod that dials the peer.
 ///
 /// Prebuilt images (`image`/`k8s` packages, fabric-builder-k8s' `image.json`) are "built" by recording the image;
-/// every launch creates a Pod for it (`KubernetesChaincodeInstance`).
+/// source packages are built into an image in the configured registry (`SourceImageBuild`). Every launch creates a
+/// Pod for the image (`KubernetesChaincodeInstance`).
 public struct KubernetesVM: ChaincodeVM {
     public let settings: Configuration.Kubernetes
+    /// How source packages become images; without a registry, only prebuilt images are served.
+    public let imageBuild: Configuration.ImageBuild
     public let environment: [String: String]
     /// Where k8svm's own lines go (the peer logs stderr).
     public let log: @Sendable (String) -> Void
     /// Where the chaincode's log lines go.
     public let output: @Sendable (String) -> Void
 
-    public init(settings: Configuration.Kubernetes, environment: [String: String],
+    public init(settings: Configuration.Kubernetes, imageBuild: Configuration.ImageBuild = .init(),
+                environment: [String: String],
                 log: @escaping @Sendable (String) -> Void = StandardError.line,
                 output: @escaping @Sendable (String) -> Void = StandardError.line) {
         self.settings = settings
+        self.imageBuild = imageBuild
         self.environment = environment
         self.log = log
         self.output = output
     }
 
-    public func servableTypes() -> Set<ChaincodeType> { [.image] }
+    public func servableTypes() -> Set<ChaincodeType> {
+        imageBuild.isEnabled ? [.image, .golang, .node, .java] : [.image]
+    }
 
+    /// Records the image to run: the package's own (`image.json`), or the one built from its source, which is also
+    /// written to `BUILD_DIR/image.json`.
     public func build(_ request: BuildRequest) async throws -> BuildRecord {
-        guard request.metadata.type == .image else {
-            throw K8sVMError("the kubernetes backend cannot build \(request.metadata.type.rawValue) packages yet (it runs: image, k8s)")
+        let image: ImageReference
+        switch request.metadata.type {
+        case .image:
+            image = try ImageReference.load(fromDirectory: request.sourceDirectory)
+        case .golang, .node, .java:
+            guard imageBuild.isEnabled else {
+                throw K8sVMError("the kubernetes backend builds \(request.metadata.type.rawValue) packages only when build.registry names a registry to push images to")
+            }
+            image = try await SourceImageBuild(settings: imageBuild, kubernetes: settings, environment: environment, log: log)
+                .build(request)
+            try image.write(toDirectory: request.buildDirectory)
+        case .binary:
+            throw K8sVMError("the kubernetes backend cannot run binary packages (it runs images; use a golang, node or java source package, or an image package)")
         }
-        let image = try ImageReference.load(fromDirectory: request.sourceDirectory)
         try MetaINF.copy(from: request.sourceDirectory, to: request.buildDirectory)
-        return BuildRecord(backend: Backend.kubernetes.rawValue, type: .image, label: request.metadata.label,
+        return BuildRecord(backend: Backend.kubernetes.rawValue, type: request.metadata.type, label: request.metadata.label,
                            arguments: [], image: image)
     }
 

@@ -29,15 +29,20 @@ public final class ChildProcess: Sendable {
         public var output: Output
         /// Close every inherited descriptor but 0, 1 and 2 in the child, even those not marked close-on-exec.
         public var closeOtherDescriptors: Bool
+        /// A uid the child runs as, with the group of the same number and no supplementary groups (k8svm must be
+        /// root); nil keeps k8svm's own.
+        public var runAsUser: uid_t?
 
         public init(executable: String, arguments: [String] = [], environment: [String: String],
-                    workingDirectory: String? = nil, output: Output = .parentStandardError, closeOtherDescriptors: Bool = false) {
+                    workingDirectory: String? = nil, output: Output = .parentStandardError, closeOtherDescriptors: Bool = false,
+                    runAsUser: uid_t? = nil) {
             self.executable = executable
             self.arguments = arguments
             self.environment = environment
             self.workingDirectory = workingDirectory
             self.output = output
             self.closeOtherDescriptors = closeOtherDescriptors
+            self.runAsUser = runAsUser
         }
     }
 
@@ -59,6 +64,7 @@ public final class ChildProcess: Sendable {
         var failedStep: UnsafePointer<CChar>?
         let workingDirectory = specification.workingDirectory
         let closeOthers: Int32 = specification.closeOtherDescriptors ? 1 : 0
+        let identity = specification.runAsUser
         // PR_SET_PDEATHSIG fires when the forking *thread* ends, so every fork happens on one thread that never does.
         let pid = LaunchThread.shared.perform {
             path.withCString { cPath in
@@ -66,7 +72,8 @@ public final class ChildProcess: Sendable {
                     var request = k8svm_launch_request(
                         path: cPath, argv: argv.pointer, envp: envp.pointer, working_directory: cwd,
                         stdin_fd: -1, stdout_fd: stdoutFD, stderr_fd: stderrFD, new_process_group: 1, die_with_parent: 1,
-                        close_other_fds: closeOthers)
+                        close_other_fds: closeOthers, change_identity: identity == nil ? 0 : 1,
+                        run_as_uid: identity ?? 0, run_as_gid: identity.map { gid_t($0) } ?? 0)
                     return k8svm_launch(&request, &failedErrno, &failedStep)
                 }
             }

@@ -36,11 +36,6 @@ public struct SandboxHost: Sendable {
         systemPaths = Self.withRuntimeLibraries(configuration.systemPaths, environment: environment)
     }
 
-    /// The program and arguments that start bubblewrap as the sandbox uid (root drops to it with setpriv first).
-    public func launcher(bwrapArguments: [String]) -> (executable: String, arguments: [String]) {
-        guard let uid = sandboxUID else { return (bwrap, bwrapArguments) }
-        return ("setpriv", ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--", bwrap] + bwrapArguments)
-    }
 
     /// A new directory under the work directory, owned by the sandbox uid (0700).
     public func makeDirectory(prefix: String) throws -> String {

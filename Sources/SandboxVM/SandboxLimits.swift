@@ -29,11 +29,11 @@ public struct SandboxLimits: Sendable, Equatable {
                   openFiles: configuration.openFiles, fileSize: configuration.fileSize)
     }
 
-    /// As options of `k8svm sandbox init`.
-    public var arguments: [String] {
-        ["--cpu-seconds", String(cpuSeconds), "--memory", String(memory), "--processes", String(processes),
-         "--open-files", String(openFiles), "--file-size", String(fileSize)]
-    }
+    /// As options of the sandbox's init, each named by its key path.
+    static let options: [(name: String, field: WritableKeyPath<SandboxLimits, Int> & Sendable)] = [
+        ("--cpu-seconds", \.cpuSeconds), ("--memory", \.memory), ("--processes", \.processes),
+        ("--open-files", \.openFiles), ("--file-size", \.fileSize),
+    ]
 
     /// The rlimits: CPU soft at the limit (SIGXCPU) and hard one second later (SIGKILL); the others soft = hard.
     var resourceLimits: [k8svm_sandbox_limit] {

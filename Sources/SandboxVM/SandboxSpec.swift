@@ -27,8 +27,8 @@ public struct SandboxSpec: Sendable {
         }
     }
 
-    /// Where k8svm itself appears inside every sandbox.
-    public static let helperPath = "/.k8svm/k8svm"
+    /// Where k8svm itself appears inside every sandbox, under the name that makes it the sandbox's init.
+    public static let helperPath = "/.k8svm/" + SandboxInit.programName
 
     public var mounts: [Mount]
     public var environment: [String: String]
@@ -70,8 +70,7 @@ public struct SandboxSpec: Sendable {
         for mount in mounts { arguments += [mount.writable ? "--bind" : "--ro-bind", mount.host, mount.inside] }
         // The root itself (a tmpfs holding the mount points) is read-only too: only /tmp and writable mounts take writes.
         arguments += ["--remount-ro", "/"]
-        arguments += ["--chdir", workingDirectory, "--", Self.helperPath, "sandbox", "init"] + limits.arguments
-        if let relay { arguments += ["--relay-port", String(relay.port), "--relay-socket", relay.socket] }
-        return arguments + ["--"] + command
+        return arguments + ["--chdir", workingDirectory, "--", Self.helperPath]
+            + SandboxInit(limits: limits, relay: relay, command: command).arguments
     }
 }

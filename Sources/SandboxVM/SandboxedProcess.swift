@@ -37,11 +37,12 @@ public final class SandboxedProcess: Sendable {
             close(output.read); close(output.write)
             throw error
         }
-        let (executable, arguments) = host.launcher(bwrapArguments: spec.bubblewrapArguments(host: host))
         do {
-            process = try ChildProcess(.init(executable: executable, arguments: arguments, environment: host.environment,
+            // As root, bubblewrap is started as the sandbox uid (the launcher drops to it between fork and exec).
+            process = try ChildProcess(.init(executable: host.bwrap, arguments: spec.bubblewrapArguments(host: host),
+                                             environment: host.environment,
                                              output: .separate(output: output.write, errors: errors.write),
-                                             closeOtherDescriptors: true))
+                                             closeOtherDescriptors: true, runAsUser: host.sandboxUID.map { uid_t($0) }))
         } catch {
             [output.read, output.write, errors.read, errors.write].forEach { close($0) }
             throw error

@@ -11,7 +11,7 @@ struct SandboxCommand: AsyncParsableCommand {
         commandName: "sandbox",
         abstract: "Build and run untrusted chaincode in a bubblewrap sandbox that can reach only the debug peer.",
         discussion: "Limits and paths come from the sandbox.* settings (k8svm config show).",
-        subcommands: [Run.self, Serve.self, Init.self]
+        subcommands: [Run.self, Serve.self]
     )
 
     /// The effective sandbox settings (K8SVM_CONFIG and K8SVM_SANDBOX_* variables).
@@ -51,30 +51,6 @@ struct SandboxCommand: AsyncParsableCommand {
                                         environment: ProcessInfo.processInfo.environment).run()
             }
             if code != 0 { throw ExitCode(code) }
-        }
-    }
-
-    /// `k8svm sandbox init`: runs inside a sandbox, started by k8svm itself.
-    struct Init: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "The first process inside a sandbox: relay to the peer, limits, and the command (internal).",
-            shouldDisplay: false)
-
-        @Option var cpuSeconds: Int
-        @Option var memory: Int
-        @Option var processes: Int
-        @Option var openFiles: Int
-        @Option var fileSize: Int
-        @Option var relayPort: Int?
-        @Option var relaySocket: String?
-        @Argument(parsing: .postTerminator) var command: [String]
-
-        func run() throws {
-            let limits = SandboxLimits(cpuSeconds: cpuSeconds, memory: memory, processes: processes, openFiles: openFiles,
-                                       fileSize: fileSize)
-            var relay: SandboxSpec.Relay?
-            if let relayPort, let relaySocket { relay = .init(port: relayPort, socket: relaySocket) }
-            throw ExitCode(SandboxInit(limits: limits, relay: relay, command: command).run())
         }
     }
 }

@@ -87,7 +87,7 @@ extension SandboxTests {
 
             let result = try await SandboxRun.attack(attack, workspace)
             let seen = result.results.filter { $0.hasPrefix("process ") }.map { $0.split(separator: " ").last.map(String.init) ?? "" }
-            #expect(seen.sorted() == ["bwrap", "chaincode", "k8svm"], "only the sandbox's own pid 1, init and chaincode: \(result)")
+            #expect(seen.sorted() == ["bwrap", "chaincode", "sandbox-init"], "only the sandbox's own pid 1, init and chaincode: \(result)")
             #expect(result.results.last == "processes: 3")
             await Leftovers.expectNone()
         }

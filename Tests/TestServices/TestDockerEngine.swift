@@ -156,11 +156,6 @@ public final class TestDockerEngine: Sendable {
     }
 }
 
-/// A test service could not be started.
-public struct TestServiceError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}
 
 /// A command run to its end, its stdout and stderr together in `output`.
 public struct ShellCommand: Sendable {

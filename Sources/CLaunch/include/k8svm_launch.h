@@ -15,6 +15,9 @@ typedef struct {
     int new_process_group; /* the child leads its own group, so a terminal's Ctrl-C reaches only the parent */
     int die_with_parent;   /* SIGKILL the child if the parent dies, even by SIGKILL */
     int close_other_fds;   /* close every descriptor above 2, close-on-exec or not (for children that must not inherit any) */
+    int change_identity;   /* run the child as run_as_uid / run_as_gid with no supplementary groups (needs root) */
+    uid_t run_as_uid;
+    gid_t run_as_gid;
 } k8svm_launch_request;
 
 /// Forks and execs. On success returns the child's pid. On failure returns -1 and sets *failed_errno and

@@ -1,0 +1,151 @@
+import ChaincodeArchive
+import Crypto
+import Foundation
+import ImageBuild
+import K8sVMCore
+import KubernetesClient
+import OCIRegistry
+
+/// `build` of a source package (golang, node, java) on the kubernetes backend: the package's image is looked up in
+/// the registry by its recipe's tag and, only when missing, compiled in a ccenv container (stage 1, a Kubernetes Job
+/// or the local Docker engine) and laid onto the runtime base as one layer that is pushed (stage 2).
+struct SourceImageBuild: Sendable {
+    let settings: Configuration.ImageBuild
+    let kubernetes: Configuration.Kubernetes
+    let environment: [String: String]
+    let log: @Sendable (String) -> Void
+
+    /// Builds (or finds) the image of the package in `request` and returns it, pinned by digest.
+    func build(_ request: BuildRequest) async throws -> ImageReference {
+        let metadata = request.metadata
+        let language = try BuildLanguage(metadata.type)
+        try SourcePackageCheck.check(sourceDirectory: request.sourceDirectory, type: metadata.type, path: metadata.path)
+        let repository = try reference(settings.registry, setting: "build.registry")
+        let client = try registryClient(for: repository.registry)
+        do {
+            let image = try await build(request, language: language, repository: repository, registry: client)
+            await client.shutdown()
+            return image
+        } catch {
+            await client.shutdown()
+            throw Self.explained(error)
+        }
+    }
+
+    private func build(_ request: BuildRequest, language: BuildLanguage, repository: RegistryReference,
+                       registry: RegistryClient) async throws -> ImageReference {
+        let metadata = request.metadata
+        let ccenv = try await builderImage(language.ccenvImage, in: registry)
+        let runtime = try await builderImage(language.runtimeImage, in: registry)
+        let source = try DirectoryArchive.create(from: request.sourceDirectory)
+        let recipe = ImageRecipe(sourceDigest: SHA256.hash(data: source).map { String(format: "%02x", $0) }.joined(),
+                                 type: metadata.type, label: metadata.label, path: metadata.path,
+                                 ccenvDigest: ccenv.digest!.value, runtimeDigest: runtime.digest!.value)
+        let target = repository.tagged(recipe.tag)
+        if let digest = try await registry.manifestDigest(target) {
+            log("k8svm build: \(target) is already in the registry, nothing to build")
+            return ImageReference(name: "\(repository.registry)/\(repository.repository)", digest: digest.value)
+        }
+        log("k8svm build: compiling \(metadata.label) in \(ccenv) (\(settings.runner.rawValue))")
+        let work = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let output = try await stageOne(StageOneJob(
+            label: metadata.label, type: metadata.type, path: metadata.path, sourceDirectory: request.sourceDirectory,
+            builderImage: ccenv.description, timeout: settings.timeout, layerFile: work + "/layer.tar.gz"))
+        let layer = LayerBlob(file: output.layerFile, digest: try Digest(output.digest), diffID: try Digest(output.diffID),
+                              size: output.size)
+        let changes = ImageConfigChanges(
+            entrypoint: BuildLanguage.entrypoint, cmd: [], user: BuildLanguage.user,
+            workingDir: BuildLanguage.workingDirectory,
+            labels: ["org.hyperledger.fabric.chaincode.label": metadata.label,
+                     "org.hyperledger.fabric.chaincode.type": metadata.type.rawValue,
+                     "io.k8svm.source.digest": "sha256:" + recipe.sourceDigest,
+                     "io.k8svm.version": K8sVMVersion.current])
+        // A fixed creation time: the same recipe gives the same image digest on every peer.
+        let pushed = try await ImageAssembly(client: registry).assemble(
+            base: runtime, target: target, layer: layer, changes: changes, createdBy: "k8svm build: \(metadata.label)",
+            created: Date(timeIntervalSince1970: 0))
+        log("k8svm build: pushed \(target)@\(pushed.digest)")
+        return ImageReference(name: "\(repository.registry)/\(repository.repository)", digest: pushed.digest.value)
+    }
+
+    /// `<builderImages>/<name>:<K8sVM version>`, pinned to the digest the registry has for it.
+    private func builderImage(_ name: String, in registry: RegistryClient) async throws -> RegistryReference {
+        let prefix = settings.builderImages.isEmpty ? registry.registry + "/k8svm" : settings.builderImages
+        var image = try reference("\(prefix)/\(name):\(K8sVMVersion.current)", setting: "build.builderImages")
+        guard image.registry == registry.registry else {
+            throw K8sVMError("build.builderImages \(prefix) must be in the registry of build.registry (\(registry.registry)): stage 2 mounts the runtime base's layers, it never downloads them")
+        }
+        guard let digest = try await registry.manifestDigest(image) else {
+            throw K8sVMError("the builder image \(image) is not in registry \(registry.registry) (push the builder images with builder-images/build.sh, or set build.builderImages)")
+        }
+        image.digest = digest
+        return image
+    }
+
+    private func stageOne(_ job: StageOneJob) async throws -> StageOneOutput {
+        switch settings.runner {
+        case .docker:
+            let host = settings.exchangeAddress.isEmpty ? "127.0.0.1" : settings.exchangeAddress
+            return try await DockerStageOneRunner(socketPath: settings.dockerSocket, exchangeHost: host, log: log).run(job)
+        case .job:
+            guard !settings.exchangeAddress.isEmpty else {
+                throw K8sVMError("build.exchangeAddress is not set: build Jobs need the address they reach this peer at (its Pod IP, e.g. K8SVM_BUILD_EXCHANGE_ADDRESS from the downward API's status.podIP)")
+            }
+            let client = try KubernetesVM.client(kubernetes, environment: environment)
+            var jobSettings = JobStageOneRunner.Settings(namespace: KubernetesVM.namespace(kubernetes, client.access),
+                                                         exchangeAdvertisedHost: settings.exchangeAddress)
+            jobSettings.exchangeBindHost = settings.exchangeAddress
+            jobSettings.keepFailedJobs = settings.keepFailedJobs
+            jobSettings.resources = ResourceQuantities(cpuRequest: settings.cpuRequest, memoryRequest: settings.memoryRequest,
+                                                       cpuLimit: settings.cpuLimit, memoryLimit: settings.memoryLimit)
+            jobSettings.runAsUser = kubernetes.runAsUser
+            jobSettings.imagePullPolicy = kubernetes.imagePullPolicy
+            if !kubernetes.peerName.isEmpty { jobSettings.labels["k8svm.io/peer"] = kubernetes.peerName }
+            do {
+                let output = try await JobStageOneRunner(client: client, settings: jobSettings, log: log).run(job)
+                await client.shutdown()
+                return output
+            } catch {
+                await client.shutdown()
+                throw error
+            }
+        }
+    }
+
+    private func registryClient(for registry: String) throws -> RegistryClient {
+        let credentials = try RegistryCredentials.fromDockerConfig(
+            for: registry, path: settings.dockerConfig.isEmpty ? nil : settings.dockerConfig, environment: environment)
+        var scheme = RegistryScheme.default(for: registry)
+        if settings.registryPlainHTTP {
+            scheme = .http
+        } else if !settings.registryCA.isEmpty {
+            scheme = .https(caFile: settings.registryCA)
+        }
+        return try RegistryClient(registry: registry, scheme: scheme, credentials: credentials)
+    }
+
+    private func reference(_ text: String, setting: String) throws -> RegistryReference {
+        do {
+            return try RegistryReference(parsing: text)
+        } catch {
+            throw K8sVMError("\(setting): \(error)")
+        }
+    }
+
+    /// A private directory for the received layer.
+    private static func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("k8svm-build-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false,
+                                                attributes: [.posixPermissions: 0o700])
+        return path
+    }
+
+    /// Registry and input errors as the one line `build` prints.
+    private static func explained(_ error: any Error) -> any Error {
+        switch error {
+        case is K8sVMError, is CancellationError: error
+        default: K8sVMError(String(describing: error))
+        }
+    }
+}
