@@ -35,7 +35,15 @@ public struct DockerStageOneRunner: StageOneRunner {
 
     private func build(_ session: StageOneSession) async throws -> StageOneOutput {
         let job = session.job
-        guard try await engine.imageExists(job.builderImage) else {
+        do {
+            // A missing engine fails at once rather than after the HTTP client's connection retries.
+            guard FileManager.default.fileExists(atPath: engine.socketPath) else { throw DockerUnreachable() }
+            try await engine.ping()
+        } catch {
+            throw K8sVMError("cannot reach the Docker engine at \(engine.socketPath)\(error is DockerUnreachable ? "" : ": \(error)")")
+        }
+        let present = try await engine.imageExists(job.builderImage)
+        guard present else {
             throw K8sVMError("the builder image \(job.builderImage) is not in the Docker engine at \(engine.socketPath) (pull it, or build it with builder-images/build.sh)")
         }
         let spec = DockerEngine.ContainerSpec(image: job.builderImage, environment: session.environment, user: user,
@@ -89,3 +97,6 @@ public struct DockerStageOneRunner: StageOneRunner {
         }.value
     }
 }
+
+/// No socket where the Docker engine should listen.
+private struct DockerUnreachable: Error {}

@@ -106,4 +106,14 @@ import TestServices
         #expect(try await docker.engine.containers(label: label).isEmpty)
         #expect(!FileManager.default.fileExists(atPath: scratch.path + "/layer.tar.gz"))
     }
+
+    @Test func anEngineThatIsNotThereIsAClearError() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let runner = DockerStageOneRunner(socketPath: scratch.path + "/no-docker.sock", log: { _ in })
+        let job = StageOneJob(label: "stage1-test", type: .golang, path: "", sourceDirectory: try GoSource.write(in: scratch),
+                              builderImage: "k8svm/ccenv-golang:none", timeout: .seconds(60), layerFile: scratch.path + "/layer.tar.gz")
+        let error = try await #require(throws: K8sVMError.self) { try await runner.run(job) }
+        #expect(error.message.contains("cannot reach the Docker engine at \(scratch.path)/no-docker.sock"), "\(error.message)")
+    }
 }

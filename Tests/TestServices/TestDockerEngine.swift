@@ -68,7 +68,7 @@ public final class TestDockerEngine: Sendable {
         process.executableURL = URL(fileURLWithPath: dockerd)
         process.arguments = ["--host", "unix://" + socket, "--data-root", dataRoot, "--exec-root", directory + "/exec",
                              "--pidfile", directory + "/docker.pid", "--bridge=none", "--iptables=false", "--ip-masq=false"]
-        FileManager.default.createFile(atPath: directory + "/dockerd.log", contents: nil)
+        _ = FileManager.default.createFile(atPath: directory + "/dockerd.log", contents: nil)
         let log = FileHandle(forWritingAtPath: directory + "/dockerd.log")
         process.standardOutput = log
         process.standardError = log
@@ -107,13 +107,18 @@ public final class TestDockerEngine: Sendable {
             try await ShellCommand.run([root + "/builder-images/build.sh", "-", base],
                                        environment: environment.merging(["K8SVM_IMAGE_VERSION": version,
                                                                          "K8SVM_IMAGES": missing.joined(separator: " ")]) { $1 }).check()
+            // The images of earlier versions of builder-images/ would pile up in the cache.
+            let listed = try await ShellCommand.run(["/usr/bin/env", "docker", "images", "--format", "{{.Repository}}:{{.Tag}}",
+                                                     "--filter", "reference=k8svm/*:test-*"], environment: environment)
+            let stale = listed.output.split(separator: "\n").map(String.init).filter { $0 != ccenv && $0 != runtime }
+            if !stale.isEmpty { _ = try await ShellCommand.run(["/usr/bin/env", "docker", "rmi"] + stale, environment: environment) }
         }
         return TestDockerEngine(socketPath: socket, baseImage: base, ccenvGolang: ccenv, runtimeGo: runtime, packageRoot: root)
     }
 
-    /// The first 12 hex digits of a hash over every file of `builder-images/` (paths and contents).
+    /// The first 12 hex digits of a hash over the files of `builder-images/` but its documentation (paths and contents).
     private static func builderImagesHash(_ root: String) async throws -> String {
-        let result = try await ShellCommand.run(["/bin/sh", "-c", "cd '\(root)/builder-images' && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum"])
+        let result = try await ShellCommand.run(["/bin/sh", "-c", "cd '\(root)/builder-images' && find . -type f ! -name '*.md' | LC_ALL=C sort | xargs sha256sum | sha256sum"])
         try result.check()
         return String(result.output.prefix(12))
     }
@@ -165,7 +170,7 @@ public struct ShellCommand: Sendable {
         process.arguments = Array(command.dropFirst())
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("k8svm-command-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: file) }
         let handle = try FileHandle(forWritingTo: file)
         process.standardOutput = handle
