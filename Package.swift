@@ -213,6 +213,11 @@ let package = Package(
             dependencies: ["FakeKubeAPIServer"],
             path: "Tests/KubernetesRunBenchmark"
         ),
+        .executableTarget(
+            name: "ImageBuildBenchmark",
+            dependencies: ["TestServices", "K8sVMCore"],
+            path: "Tests/ImageBuildBenchmark"
+        ),
         .testTarget(
             name: "StageOneTests",
             dependencies: ["ImageBuild", "TestServices", "FakeKubeAPIServer", "KubernetesClient", "K8sVMCore",
