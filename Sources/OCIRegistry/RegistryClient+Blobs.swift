@@ -46,6 +46,7 @@ extension RegistryClient {
             var offset: Int64 = 0
             while offset < size {
                 let chunk = try source.read(offset: offset, count: chunkSize)
+                guard !chunk.isEmpty else { throw RegistryInputError("the blob \(digest) ended after \(offset) of \(size) bytes") }
                 let patch = Request(method: .PATCH, target: location,
                                     headers: [("Content-Type", "application/octet-stream"),
                                               ("Content-Range", "\(offset)-\(offset + Int64(chunk.count) - 1)")],

@@ -98,7 +98,7 @@ public final class RegistryClient: Sendable {
                 let body = (try? await response.body.collect(upTo: 1 << 20)).map { Data(buffer: $0) } ?? Data()
                 if status == 401, !challenged,
                    let challenge = response.headers.first(name: "WWW-Authenticate").flatMap(AuthChallenge.init(header:)),
-                   let next = try await authenticator.authorization(for: challenge, scopes: request.scopes, http: http, request: request) {
+                   let next = try await authenticator.authorization(for: challenge, request: request, http: http) {
                     challenged = true
                     authorization = next
                     continue
