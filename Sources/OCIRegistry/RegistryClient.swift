@@ -141,11 +141,15 @@ public final class RegistryClient: Sendable {
     }
 
     private func execute(_ request: Request, authorization: String?, timeout: TimeAmount) async throws -> HTTPClientResponse {
-        var http = HTTPClientRequest(url: url(request.target))
+        let address = url(request.target)
+        var http = HTTPClientRequest(url: address)
         http.method = request.method
         http.headers.add(name: "User-Agent", value: "k8svm")
         for (name, value) in request.headers { http.headers.add(name: name, value: value) }
-        if let authorization { http.headers.add(name: "Authorization", value: authorization) }
+        // Credentials go to this registry's host only, not to another host an upload Location may name.
+        if let authorization, URLComponents(string: address)?.host == URLComponents(string: url(""))?.host {
+            http.headers.add(name: "Authorization", value: authorization)
+        }
         if let body = request.body {
             http.body = .bytes(body)
         } else if request.method == .PUT || request.method == .POST || request.method == .PATCH {
