@@ -11,7 +11,8 @@ public struct ImageAssembly: Sendable {
         self.client = client
     }
 
-    /// Pushes `base` + `layer` as `target` (which must carry a tag) and returns what was pushed.
+    /// Pushes `base` + `layer` as `target` (which must carry a tag) and returns what was pushed. Base layers are
+    /// linked into the target repository concurrently.
     ///
     /// - Parameters:
     ///   - base: the runtime base image; an index resolves to linux/amd64.
@@ -33,22 +34,18 @@ public struct ImageAssembly: Sendable {
         let family = fetched.family
         let baseConfig = try ImageConfiguration(data: try await client.blob(fetched.manifest.config.digest, in: base.repository))
 
-        for baseLayer in fetched.manifest.layers {
-            try await linkBaseBlob(baseLayer.digest, from: base.repository, into: target.repository, operation: operation)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for baseLayer in fetched.manifest.layers {
+                group.addTask {
+                    try await linkBaseBlob(baseLayer.digest, from: base.repository, into: target.repository, operation: operation)
+                }
+            }
+            try await group.waitForAll()
         }
-        if try await client.blobExists(layer.digest, in: target.repository) {
-            client.count { $0.presentBlobs += 1 }
-        } else {
-            try await client.uploadBlob(.file(path: layer.file), digest: layer.digest, to: target.repository)
-        }
-
+        try await uploadUnlessPresent(.file(path: layer.file), digest: layer.digest, to: target.repository)
         let config = try baseConfig.appending(diffID: layer.diffID, createdBy: createdBy, created: created, changes: changes)
         let configDigest = Digest.of(config.data)
-        if try await client.blobExists(configDigest, in: target.repository) {
-            client.count { $0.presentBlobs += 1 }
-        } else {
-            try await client.uploadBlob(.bytes(config.data), digest: configDigest, to: target.repository)
-        }
+        try await uploadUnlessPresent(.bytes(config.data), digest: configDigest, to: target.repository)
 
         let manifest = ImageManifest(
             family: family,
@@ -59,6 +56,15 @@ public struct ImageAssembly: Sendable {
         var pushed = target
         pushed.digest = digest
         return PushedImage(reference: pushed, digest: digest, size: Int64(bytes.count), mediaType: family.manifest)
+    }
+
+    /// Uploads a blob the repository does not have yet.
+    private func uploadUnlessPresent(_ source: BlobSource, digest: Digest, to repository: String) async throws {
+        if try await client.blobExists(digest, in: repository) {
+            client.count { $0.presentBlobs += 1 }
+        } else {
+            try await client.uploadBlob(source, digest: digest, to: repository)
+        }
     }
 
     /// Makes sure `digest` is in `repository`: already there, or mounted from `source`. A declined mount is an error.

@@ -33,19 +33,17 @@ final class RegistryAuthenticator: Sendable {
         }
     }
 
-    /// The `Authorization` value that meets `challenge`, or nil when there is nothing to present (Basic without
-    /// credentials). A bearer token is fetched from the challenge's realm.
-    func authorization(for challenge: AuthChallenge, scopes: [String], http: HTTPClient,
-                       request: RegistryClient.Request) async throws -> String? {
+    /// The `Authorization` value that meets `challenge` for `request`, or nil when there is nothing to present (Basic
+    /// without credentials). A bearer token is fetched from the challenge's realm and cached for the request's scopes.
+    func authorization(for challenge: AuthChallenge, request: RegistryClient.Request, http: HTTPClient) async throws -> String? {
         switch challenge.scheme {
         case .basic:
             guard let basicAuthorization else { return nil }
             state.withLock { $0.basic = true }
             return basicAuthorization
         case .bearer:
-            let wanted = challenge.scopes.isEmpty ? scopes : challenge.scopes
-            let (token, lifetime) = try await fetchToken(challenge, scopes: wanted, http: http, request: request)
-            state.withLock { $0.tokens[scopes.joined(separator: " ")] = (token, .now + .seconds(max(lifetime - 10, 1))) }
+            let (token, lifetime) = try await fetchToken(challenge, request: request, http: http)
+            state.withLock { $0.tokens[request.scopes.joined(separator: " ")] = (token, .now + .seconds(max(lifetime - 10, 1))) }
             return "Bearer " + token
         }
     }
@@ -55,10 +53,10 @@ final class RegistryAuthenticator: Sendable {
         return "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()
     }
 
-    /// Asks the token service: GET realm?service=&scope= (HTTP Basic with a password), or for an identity token the
-    /// OAuth2 refresh-token grant as a form POST. Returns the token and its lifetime in seconds.
-    private func fetchToken(_ challenge: AuthChallenge, scopes: [String], http: HTTPClient,
-                            request: RegistryClient.Request) async throws -> (String, Int) {
+    /// Asks the token service for the challenge's scopes (else the request's): GET realm?service=&scope= (HTTP Basic
+    /// with a password), or for an identity token the OAuth2 refresh-token grant as a form POST. Returns the token
+    /// and its lifetime in seconds.
+    private func fetchToken(_ challenge: AuthChallenge, request: RegistryClient.Request, http: HTTPClient) async throws -> (String, Int) {
         func failure(_ kind: RegistryError.Kind) -> RegistryError {
             RegistryError(registry: registry, operation: request.operation, kind: kind)
         }
@@ -70,7 +68,7 @@ final class RegistryAuthenticator: Sendable {
             throw failure(.invalidResponse("its token service \(realm) is plain HTTP; K8sVM does not send credentials there"))
         }
         var parameters: [(String, String)] = challenge.service.map { [("service", $0)] } ?? []
-        parameters += scopes.map { ("scope", $0) }
+        parameters += (challenge.scopes.isEmpty ? request.scopes : challenge.scopes).map { ("scope", $0) }
         var tokenRequest: HTTPClientRequest
         switch credentials {
         case .identityToken(_, let refreshToken):

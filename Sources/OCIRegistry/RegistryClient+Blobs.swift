@@ -32,11 +32,27 @@ extension RegistryClient {
     }
 
     /// Uploads a blob to `repository`: in one PUT when smaller than ``chunkSize``, else in PATCH chunks of that size
-    /// followed by the closing PUT. The registry checks `digest`.
+    /// followed by the closing PUT. The registry checks `digest`. A failed upload's session is cancelled.
     public func uploadBlob(_ source: BlobSource, digest: Digest, to repository: String) async throws {
         let operation = "uploading blob \(digest) to \(repository)"
         let size = try source.size()
-        var location = try await startUpload(repository: repository, query: "", operation: operation).location
+        let session = try await startUpload(repository: repository, query: "", operation: operation).location
+        do {
+            try await upload(source, size: size, digest: digest, session: session, repository: repository, operation: operation)
+        } catch {
+            await cancelUpload(session, repository: repository, operation: operation)
+            throw error
+        }
+        count {
+            $0.uploadedBlobs += 1
+            $0.uploadedBytes += size
+        }
+    }
+
+    /// Sends the bytes into an open upload session and closes it with the digest.
+    private func upload(_ source: BlobSource, size: Int64, digest: Digest, session: String, repository: String,
+                        operation: String) async throws {
+        var location = session
         var closing = Request(method: .PUT, target: "", repository: repository, scopes: [Self.pushScope(repository)],
                               operation: operation)
         if size < Int64(chunkSize) {
@@ -46,6 +62,7 @@ extension RegistryClient {
             var offset: Int64 = 0
             while offset < size {
                 let chunk = try source.read(offset: offset, count: chunkSize)
+                guard !chunk.isEmpty else { throw RegistryInputError("the blob \(digest) ended after \(offset) of \(size) bytes") }
                 let patch = Request(method: .PATCH, target: location,
                                     headers: [("Content-Type", "application/octet-stream"),
                                               ("Content-Range", "\(offset)-\(offset + Int64(chunk.count) - 1)")],
@@ -62,10 +79,6 @@ extension RegistryClient {
         let response = try await send(closing, timeout: .minutes(5))
         guard response.status.code == 201 else { throw await failure(response, closing) }
         await response.discardBody()
-        count {
-            $0.uploadedBlobs += 1
-            $0.uploadedBytes += size
-        }
     }
 
     /// Asks the registry to link blob `digest` from repository `source` into `repository` without any upload.
@@ -80,10 +93,15 @@ extension RegistryClient {
             count { $0.mountedBlobs += 1 }
             return true
         }
-        let cancel = Request(method: .DELETE, target: location, repository: repository, scopes: [Self.pushScope(repository)],
-                             operation: "cancelling the upload session the registry opened instead of " + operation)
-        try await send(cancel).discardBody()
+        await cancelUpload(location, repository: repository, operation: operation)
         return false
+    }
+
+    /// Deletes an upload session, best effort: the registry also expires sessions left behind.
+    private func cancelUpload(_ location: String, repository: String, operation: String) async {
+        let cancel = Request(method: .DELETE, target: location, repository: repository, scopes: [Self.pushScope(repository)],
+                             operation: "cancelling the upload session of " + operation)
+        await (try? send(cancel))?.discardBody()
     }
 
     /// POST `/v2/<repository>/blobs/uploads/<query>`: returns the status (201 mounted, 202 session opened) and

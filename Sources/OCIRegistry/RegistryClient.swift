@@ -98,7 +98,7 @@ public final class RegistryClient: Sendable {
                 let body = (try? await response.body.collect(upTo: 1 << 20)).map { Data(buffer: $0) } ?? Data()
                 if status == 401, !challenged,
                    let challenge = response.headers.first(name: "WWW-Authenticate").flatMap(AuthChallenge.init(header:)),
-                   let next = try await authenticator.authorization(for: challenge, scopes: request.scopes, http: http, request: request) {
+                   let next = try await authenticator.authorization(for: challenge, request: request, http: http) {
                     challenged = true
                     authorization = next
                     continue
@@ -141,11 +141,15 @@ public final class RegistryClient: Sendable {
     }
 
     private func execute(_ request: Request, authorization: String?, timeout: TimeAmount) async throws -> HTTPClientResponse {
-        var http = HTTPClientRequest(url: url(request.target))
+        let address = url(request.target)
+        var http = HTTPClientRequest(url: address)
         http.method = request.method
         http.headers.add(name: "User-Agent", value: "k8svm")
         for (name, value) in request.headers { http.headers.add(name: name, value: value) }
-        if let authorization { http.headers.add(name: "Authorization", value: authorization) }
+        // Credentials go to this registry's host only, not to another host an upload Location may name.
+        if let authorization, URLComponents(string: address)?.host == URLComponents(string: url(""))?.host {
+            http.headers.add(name: "Authorization", value: authorization)
+        }
         if let body = request.body {
             http.body = .bytes(body)
         } else if request.method == .PUT || request.method == .POST || request.method == .PATCH {

@@ -3,7 +3,7 @@ import OCIRegistry
 
 // Times stage-2 assembly (append a layer to a runtime base, push) against a running registry; starts nothing itself.
 //   docker-registry serve config.yml   # e.g. with http.addr 127.0.0.1:5000
-//   swift run -c release OCIRegistryBenchmark --registry 127.0.0.1:5000 [--runs 5] [--megabytes 20]
+//   swift run -c release OCIRegistryBenchmark --registry 127.0.0.1:5000 [--runs 5] [--megabytes 20] [--chunk-megabytes 16]
 // Cases: a new random binary each run into a fresh repository (base layer mounted, layer uploaded), and the same
 // layer again into the same repository (layer present, only the configuration and manifest go up).
 
@@ -13,11 +13,13 @@ func option(_ name: String) -> String? {
 }
 
 guard let registry = option("--registry") else {
-    FileHandle.standardError.write(Data("usage: OCIRegistryBenchmark --registry HOST:PORT [--runs N] [--megabytes M]\n".utf8))
+    FileHandle.standardError.write(Data("usage: OCIRegistryBenchmark --registry HOST:PORT [--runs N] [--megabytes M] [--chunk-megabytes C]\n".utf8))
     exit(2)
 }
 let runs = option("--runs").flatMap(Int.init) ?? 5
 let megabytes = option("--megabytes").flatMap(Int.init) ?? 20
+// Layers this large or larger go up in PATCH chunks of this size, smaller ones in one PUT.
+let chunkMegabytes = option("--chunk-megabytes").flatMap(Int.init) ?? 16
 let directory = NSTemporaryDirectory() + "k8svm-oci-benchmark-" + UUID().uuidString
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -45,7 +47,7 @@ func randomLayer(_ name: String, bytes: Int) throws -> LayerBlob {
     return try LayerBlob.measure(file: root + ".tar.gz")
 }
 
-let client = try RegistryClient(registry: registry)
+let client = try RegistryClient(registry: registry, chunkSize: chunkMegabytes << 20)
 let base = try RegistryReference(parsing: "\(registry)/bench/runtime-base:1")
 let baseLayer = try randomLayer("base", bytes: 64 << 10)
 let baseConfig = Data(#"{"architecture":"amd64","os":"linux","config":{"Env":["PATH=/usr/bin:/bin"]},"rootfs":{"type":"layers","diff_ids":["\#(baseLayer.diffID)"]},"history":[{"created_by":"benchmark base"}]}"#.utf8)
@@ -91,7 +93,8 @@ func row(_ name: String, _ samples: [Duration]) -> String {
     return "| \(name) | \(sorted.count) | \(milliseconds(sorted[sorted.count / 2])) | \(milliseconds(sorted.first!)) | \(milliseconds(sorted.last!)) |"
 }
 
-print("Stage-2 assembly onto a one-layer base, \(megabytes) MiB random binary (\(lastLayer.size) bytes compressed), registry \(registry)")
+let upload = lastLayer.size < Int64(chunkMegabytes << 20) ? "one PUT" : "PATCH chunks of \(chunkMegabytes) MiB"
+print("Stage-2 assembly onto a one-layer base, \(megabytes) MiB random binary (\(lastLayer.size) bytes compressed, uploaded in \(upload)), registry \(registry)")
 print("")
 print("| case | runs | median ms | min ms | max ms |")
 print("|---|---|---|---|---|")

@@ -22,28 +22,32 @@ enum Fixtures {
     }
 
     /// The base image's configuration; `k8svm_test_unknown` stands for fields K8sVM must keep.
-    static func baseConfig(diffID: Digest, architecture: String = "amd64") -> Data {
+    static func baseConfig(diffIDs: [Digest], architecture: String = "amd64") -> Data {
         Data("""
             {"architecture":"\(architecture)","os":"linux","k8svm_test_unknown":{"kept":[1,2.5,true,null]},
              "config":{"Env":["PATH=/usr/bin:/bin","LANG=C"],"User":"0","Labels":{"base":"yes"}},
-             "rootfs":{"type":"layers","diff_ids":["\(diffID)"]},
-             "history":[{"created":"2024-01-01T00:00:00Z","created_by":"base layer"}]}
+             "rootfs":{"type":"layers","diff_ids":[\(diffIDs.map { "\"\($0)\"" }.joined(separator: ","))]},
+             "history":[\(diffIDs.indices.map { #"{"created":"2024-01-01T00:00:00Z","created_by":"base layer \#($0 + 1)"}"# }.joined(separator: ","))]}
             """.utf8)
     }
 
-    /// Pushes a one-layer base image as `reference` in `family` and returns its manifest and layer.
+    /// Pushes a two-layer base image as `reference` in `family` and returns its manifest and layers.
     @discardableResult
     static func pushBase(_ client: RegistryClient, as reference: RegistryReference, family: ManifestFamily,
-                         directory: String, architecture: String = "amd64") async throws -> (manifest: ImageManifest, layer: LayerBlob) {
-        let layer = try layer(in: directory, name: "base-\(architecture).txt", contents: "base \(architecture) \(UUID())")
-        let config = baseConfig(diffID: layer.diffID, architecture: architecture)
-        try await client.uploadBlob(.file(path: layer.file), digest: layer.digest, to: reference.repository)
+                         directory: String, architecture: String = "amd64") async throws -> (manifest: ImageManifest, layers: [LayerBlob]) {
+        var layers: [LayerBlob] = []
+        for index in 1...2 {
+            let layer = try layer(in: directory, name: "base-\(architecture)-\(index).txt", contents: "base \(architecture) \(UUID())")
+            try await client.uploadBlob(.file(path: layer.file), digest: layer.digest, to: reference.repository)
+            layers.append(layer)
+        }
+        let config = baseConfig(diffIDs: layers.map(\.diffID), architecture: architecture)
         try await client.uploadBlob(.bytes(config), digest: Digest.of(config), to: reference.repository)
         let manifest = ImageManifest(
             family: family,
             config: Descriptor(mediaType: family.config, digest: Digest.of(config), size: Int64(config.count)),
-            layers: [Descriptor(mediaType: family.gzipLayer, digest: layer.digest, size: layer.size)])
+            layers: layers.map { Descriptor(mediaType: family.gzipLayer, digest: $0.digest, size: $0.size) })
         try await client.putManifest(try manifest.encoded(), mediaType: family.manifest, as: reference)
-        return (manifest, layer)
+        return (manifest, layers)
     }
 }

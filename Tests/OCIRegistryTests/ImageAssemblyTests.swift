@@ -50,7 +50,7 @@ import Testing
         let manifest = try json(manifestFile)
         #expect(manifest["mediaType"] as? String == family.manifest)
         let layers = try #require(manifest["layers"] as? [[String: Any]])
-        #expect(layers.map { $0["digest"] as? String } == [baseImage.layer.digest.value, layer.digest.value])
+        #expect(layers.map { $0["digest"] as? String } == (baseImage.layers + [layer]).map(\.digest.value))
         #expect(layers.last?["mediaType"] as? String == family.gzipLayer)
         #expect(layers.last?["size"] as? Int == Int(layer.size))
         let configDescriptor = try #require(manifest["config"] as? [String: Any])
@@ -67,7 +67,7 @@ import Testing
         #expect(try shell("sha256sum '\(configFile)' | cut -d' ' -f1") == String((configDescriptor["digest"] as! String).dropFirst(7)))
         let config = try json(configFile)
         let rootfs = try #require(config["rootfs"] as? [String: Any])
-        #expect(rootfs["diff_ids"] as? [String] == [baseImage.layer.diffID.value, layer.diffID.value])
+        #expect(rootfs["diff_ids"] as? [String] == (baseImage.layers + [layer]).map(\.diffID.value))
         let run = try #require(config["config"] as? [String: Any])
         #expect(run["Entrypoint"] as? [String] == ["/chaincode/bin/chaincode"])
         #expect(run["Cmd"] as? [String] == ["--serve"])
@@ -77,18 +77,20 @@ import Testing
                                                        "io.k8svm.package-id": "basic_1.0:abc"])
         #expect(run["Env"] as? [String] == ["PATH=/usr/bin:/bin", "CHAINCODE_DIR=/chaincode", "LANG=C.UTF-8"])
         let history = try #require(config["history"] as? [[String: Any]])
-        #expect(history.map { $0["created_by"] as? String } == ["base layer", "k8svm build: basic_1.0"])
+        #expect(history.map { $0["created_by"] as? String } == ["base layer 1", "base layer 2", "k8svm build: basic_1.0"])
         #expect(try shell("jq -c .k8svm_test_unknown '\(configFile)'") == #"{"kept":[1,2.5,true,null]}"#)
         #expect(config["architecture"] as? String == "amd64")
 
-        // The base layer was mounted, never uploaded again; only the new layer and the config went up.
-        #expect(counts.mountedBlobs == 1)
+        // The base layers were mounted, never uploaded again; only the new layer and the config went up.
+        #expect(counts.mountedBlobs == 2)
         #expect(counts.uploadedBlobs == 2)
         #expect(counts.uploadedBytes == layer.size + Int64(try shell("stat -c %s '\(configFile)'"))!)
         let requests = registry.requests
-        #expect(requests.contains("POST /v2/chaincode/basic/blobs/uploads/?mount=\(baseImage.layer.digest)&from=runtime/base 201"), "\(requests)")
-        #expect(requests.filter { $0.contains("digest=\(baseImage.layer.digest)") }.count == 1, "the base layer went up once, for the base")
-        #expect(!requests.contains { $0.hasPrefix("GET /v2/runtime/base/blobs/\(baseImage.layer.digest)") }, "never downloaded")
+        for baseLayer in baseImage.layers {
+            #expect(requests.contains("POST /v2/chaincode/basic/blobs/uploads/?mount=\(baseLayer.digest)&from=runtime/base 201"), "\(requests)")
+            #expect(requests.filter { $0.contains("digest=\(baseLayer.digest)") }.count == 1, "the base layer went up once, for the base")
+            #expect(!requests.contains { $0.hasPrefix("GET /v2/runtime/base/blobs/\(baseLayer.digest)") }, "never downloaded")
+        }
     }
 
     @Test(arguments: [ManifestFamily.oci, .docker])
@@ -121,7 +123,7 @@ import Testing
         #expect(pushed.mediaType == family.manifest, "an index's family is kept")
         let manifest = try json(manifestFile)
         let layers = try #require(manifest["layers"] as? [[String: Any]])
-        #expect(layers.map { $0["digest"] as? String } == [amd64.layer.digest.value, layer.digest.value])
+        #expect(layers.map { $0["digest"] as? String } == (amd64.layers + [layer]).map(\.digest.value))
         let configDigest = try #require((manifest["config"] as? [String: Any])?["digest"] as? String)
         let configFile = directory.path + "/config.json"
         _ = try curl(registry, "/v2/chaincode/multi/blobs/\(configDigest)", to: configFile)
@@ -150,7 +152,7 @@ import Testing
         }
         #expect(counts.1.uploadedBlobs == counts.0.uploadedBlobs, "nothing new to upload: layer and config are present")
         #expect(counts.1.mountedBlobs == counts.0.mountedBlobs)
-        #expect(counts.1.presentBlobs == counts.0.presentBlobs + 3)
+        #expect(counts.1.presentBlobs == counts.0.presentBlobs + 4, "two base layers, the layer and the config")
         #expect(try shell("curl -sSf -o /dev/null -w '%{http_code}' -I -H 'Accept: \(ManifestFamily.docker.manifest)' 'http://\(registry.address)/v2/chaincode/again/manifests/two'") == "200")
     }
 
@@ -163,8 +165,9 @@ import Testing
         let baseImage = try await withClient(registry.address) { client in
             try await Fixtures.pushBase(client, as: base, family: .oci, directory: directory.path)
         }
-        // Unlink the base layer from the base repository: the manifest still names it, but it cannot be mounted.
-        _ = try shell("curl -sSf -X DELETE 'http://\(registry.address)/v2/runtime/base/blobs/\(baseImage.layer.digest)'")
+        // Unlink a base layer from the base repository: the manifest still names it, but it cannot be mounted.
+        let unlinked = baseImage.layers[1].digest
+        _ = try shell("curl -sSf -X DELETE 'http://\(registry.address)/v2/runtime/base/blobs/\(unlinked)'")
         let layer = try Fixtures.layer(in: directory.path, name: "chaincode", contents: "binary")
         let target = try RegistryReference(parsing: "\(registry.address)/chaincode/orphan:pkg")
         let error = await #expect(throws: RegistryError.self) {
@@ -175,8 +178,8 @@ import Testing
         }
         let message = try #require(error).description
         #expect(message.contains("registry \(registry.address)"))
-        #expect(message.contains("declined to mount base layer \(baseImage.layer.digest)"))
-        #expect(!registry.requests.contains { $0.hasPrefix("GET /v2/runtime/base/blobs/\(baseImage.layer.digest)") }, "never downloaded")
+        #expect(message.contains("declined to mount base layer \(unlinked) from runtime/base into chaincode/orphan"))
+        #expect(!registry.requests.contains { $0.hasPrefix("GET /v2/runtime/base/blobs/\(unlinked)") }, "never downloaded")
         #expect(registry.requests.contains { $0.hasPrefix("DELETE /v2/chaincode/orphan/blobs/uploads/") }, "the upload session opened instead was cancelled")
         #expect(try shell("curl -s -o /dev/null -w '%{http_code}' 'http://\(registry.address)/v2/chaincode/orphan/manifests/pkg'") == "404")
     }

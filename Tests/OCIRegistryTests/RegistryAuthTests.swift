@@ -90,8 +90,9 @@ import Testing
                 })
             }
             #expect(requests.contains { scopes($0) == ["repository:chaincode/cc:pull,push", "repository:runtime/base:pull"] }, "\(requests)")
-            // Tokens are cached per scope: a handful of token requests for a few dozen registry requests.
-            #expect(requests.count <= 6, "\(requests)")
+            // Tokens are cached per scope: a handful of token requests (the concurrent mounts may each fetch one) for
+            // some twenty registry requests.
+            #expect(requests.count <= 7, "\(requests)")
             #expect(try shell("curl -s -o /dev/null -w '%{http_code}' 'http://\(registry.address)/v2/chaincode/cc/manifests/\(pushed.digest)'") == "401")
         }
     }

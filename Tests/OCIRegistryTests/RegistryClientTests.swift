@@ -38,6 +38,7 @@ import Testing
         let message = try #require(error).description
         #expect(message.hasPrefix("registry \(registry.address) answered HTTP 400: DIGEST_INVALID"), "\(message)")
         #expect(message.hasSuffix("(while uploading blob \(Digest.of(Data("abd".utf8))) to wrong/digest)"))
+        #expect(registry.requests.contains { $0.hasPrefix("DELETE /v2/wrong/digest/blobs/uploads/") }, "the failed session was cancelled")
     }
 
     @Test func aMissingImageIsNamedWithItsRegistry() async throws {

@@ -29,10 +29,32 @@ public final class TestRegistry: Sendable {
     /// Starts a registry and returns once `/v2/` answers.
     /// - Parameter tls: serve HTTPS with a certificate for 127.0.0.1 issued by a throwaway CA (see ``caFile``).
     public init(auth: Auth = .none, tls: Bool = false) throws {
-        directory = NSTemporaryDirectory() + "k8svm-test-registry-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory + "/storage", withIntermediateDirectories: true)
-        let port = try Self.freeLoopbackPort()
+        let directory = NSTemporaryDirectory() + "k8svm-test-registry-" + UUID().uuidString
+        let port: UInt16
+        let process: Process
+        do {
+            try FileManager.default.createDirectory(atPath: directory + "/storage", withIntermediateDirectories: true)
+            port = try Self.freeLoopbackPort()
+            try Self.writeConfiguration(in: directory, address: "127.0.0.1:\(port)", auth: auth, tls: tls)
+            process = try Self.launch(configurationIn: directory)
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
+        self.directory = directory
         address = "127.0.0.1:\(port)"
+        caFile = tls ? directory + "/ca.pem" : nil
+        self.process = Mutex(process)
+        do {
+            try waitUntilServing(port: port)
+        } catch {
+            stop()
+            throw error
+        }
+    }
+
+    /// Writes `config.yml` and the files it names (TLS material, htpasswd, token root certificate) into `directory`.
+    private static func writeConfiguration(in directory: String, address: String, auth: Auth, tls: Bool) throws {
         var config = """
             version: 0.1
             log:
@@ -56,15 +78,12 @@ public final class TestRegistry: Sendable {
             try material.certificatePEM.write(toFile: directory + "/server.pem", atomically: true, encoding: .utf8)
             try material.keyPEM.write(toFile: directory + "/server-key.pem", atomically: true, encoding: .utf8)
             config += "  tls:\n    certificate: \(directory)/server.pem\n    key: \(directory)/server-key.pem\n"
-            caFile = directory + "/ca.pem"
-        } else {
-            caFile = nil
         }
         switch auth {
         case .none:
             break
         case .htpasswd(let username, let password):
-            let line = try Self.output(of: "/usr/bin/htpasswd", ["-Bbn", username, password])
+            let line = try output(of: "/usr/bin/htpasswd", ["-Bbn", username, password])
             try line.write(toFile: directory + "/htpasswd", atomically: true, encoding: .utf8)
             config += "auth:\n  htpasswd:\n    realm: k8svm-test\n    path: \(directory)/htpasswd\n"
         case .token(let realm, let service, let issuer, let rootCertificatePEM):
@@ -72,24 +91,21 @@ public final class TestRegistry: Sendable {
             config += "auth:\n  token:\n    realm: \(realm)\n    service: \(service)\n    issuer: \(issuer)\n    rootcertbundle: \(directory)/token-root.pem\n"
         }
         try config.write(toFile: directory + "/config.yml", atomically: true, encoding: .utf8)
+    }
 
+    /// Starts `docker-registry serve` on the directory's `config.yml`, logging to `registry.log`.
+    private static func launch(configurationIn directory: String) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/docker-registry")
         process.arguments = ["serve", directory + "/config.yml"]
         _ = FileManager.default.createFile(atPath: directory + "/registry.log", contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/registry.log"))
+        defer { try? log.close() }
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        try? log.close()
-        self.process = Mutex(process)
-        do {
-            try waitUntilServing(port: port)
-        } catch {
-            stop()
-            throw error
-        }
+        return process
     }
 
     /// The registry's log so far: its access log lines (`"PUT /v2/… HTTP/1.1" 201`) and application log.
