@@ -107,7 +107,7 @@ let package = Package(
         .target(
             name: "ImageBuild",
             dependencies: [
-                "K8sVMCore", "KubernetesClient", "ChaincodeArchive",
+                "K8sVMCore", "KubernetesClient", "ChaincodeArchive", "OCIRegistry",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -220,7 +220,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StageOneTests",
-            dependencies: ["ImageBuild", "TestServices", "FakeKubeAPIServer", "KubernetesClient", "K8sVMCore",
+            dependencies: ["ImageBuild", "OCIRegistry", "TestServices", "FakeKubeAPIServer", "KubernetesClient", "K8sVMCore",
                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOHTTP1", package: "swift-nio"),

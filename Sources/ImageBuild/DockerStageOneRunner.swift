@@ -1,4 +1,5 @@
 import Foundation
+import OCIRegistry
 import K8sVMCore
 
 /// Stage 1 in the local Docker engine (DESIGN decision 5: the same container contract as the Kubernetes Job, so the
@@ -29,11 +30,11 @@ public struct DockerStageOneRunner: StageOneRunner {
         self.log = log
     }
 
-    public func run(_ job: StageOneJob) async throws -> StageOneOutput {
+    public func run(_ job: StageOneJob) async throws -> LayerBlob {
         try await StageOneSession.run(job, bindHost: exchangeHost, advertisedHost: exchangeHost) { try await build($0) }
     }
 
-    private func build(_ session: StageOneSession) async throws -> StageOneOutput {
+    private func build(_ session: StageOneSession) async throws -> LayerBlob {
         let job = session.job
         do {
             // A missing engine fails at once rather than after the HTTP client's connection retries.

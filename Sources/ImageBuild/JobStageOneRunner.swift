@@ -1,4 +1,5 @@
 import Foundation
+import OCIRegistry
 import K8sVMCore
 import KubernetesClient
 
@@ -50,12 +51,12 @@ public struct JobStageOneRunner: StageOneRunner {
         self.log = log
     }
 
-    public func run(_ job: StageOneJob) async throws -> StageOneOutput {
+    public func run(_ job: StageOneJob) async throws -> LayerBlob {
         try await StageOneSession.run(job, bindHost: settings.exchangeBindHost,
                                       advertisedHost: settings.exchangeAdvertisedHost) { try await build($0) }
     }
 
-    private func build(_ session: StageOneSession) async throws -> StageOneOutput {
+    private func build(_ session: StageOneSession) async throws -> LayerBlob {
         let spec = BuildJobSpec(label: session.job.label, settings: settings)
         let jobPath = "\(settings.namespace)/\(spec.name)"
         let created: Job

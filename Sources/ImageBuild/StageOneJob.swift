@@ -1,4 +1,5 @@
 import K8sVMCore
+import OCIRegistry
 
 /// One stage-1 build: a source package compiled in a ccenv image into one output layer.
 public struct StageOneJob: Sendable {
@@ -29,25 +30,6 @@ public struct StageOneJob: Sendable {
     }
 }
 
-/// The output layer of a stage-1 build, verified: `digest` is the sha256 of the bytes in `layerFile`.
-public struct StageOneOutput: Sendable, Equatable {
-    /// The layer, a gzip-compressed tar of `k8svm/chaincode/...`.
-    public var layerFile: String
-    /// `sha256:<hex>` of the compressed layer (the manifest's layer digest).
-    public var digest: String
-    /// `sha256:<hex>` of the uncompressed tar (the config's `rootfs.diff_ids` entry).
-    public var diffID: String
-    /// Bytes of the compressed layer.
-    public var size: Int64
-
-    public init(layerFile: String, digest: String, diffID: String, size: Int64) {
-        self.layerFile = layerFile
-        self.digest = digest
-        self.diffID = diffID
-        self.size = size
-    }
-}
-
 /// Runs stage 1 somewhere (a Kubernetes Job, the local Docker engine) under one container contract
 /// (`builder-images/stage1/k8svm-stage1`): the container gets the source from a one-time URL, uploads the layer to
 /// another and reports the layer's digests in its termination message.
@@ -56,5 +38,6 @@ public struct StageOneOutput: Sendable, Equatable {
 /// sink while the build runs, stops the build after `job.timeout`, and leaves no container, Job or Pod behind
 /// (unless configured to keep a failed one). Errors are `K8sVMError`s a user can act on.
 public protocol StageOneRunner: Sendable {
-    func run(_ job: StageOneJob) async throws -> StageOneOutput
+    /// The output layer, verified: its digest is the sha256 of the bytes received in `job.layerFile`.
+    func run(_ job: StageOneJob) async throws -> LayerBlob
 }

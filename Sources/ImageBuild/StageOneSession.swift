@@ -1,5 +1,6 @@
 import ChaincodeArchive
 import Foundation
+import OCIRegistry
 import K8sVMCore
 
 /// The half of a stage-1 build that does not depend on where the container runs: the source check, the source
@@ -12,7 +13,7 @@ struct StageOneSession: Sendable {
     /// Checks and packs the source, starts the exchange and runs `build` with the session; the exchange is closed
     /// afterwards, and on an error no layer file is left. Nothing is started when the source is not what its type says.
     static func run(_ job: StageOneJob, bindHost: String, advertisedHost: String,
-                    _ build: (StageOneSession) async throws -> StageOneOutput) async throws -> StageOneOutput {
+                    _ build: (StageOneSession) async throws -> LayerBlob) async throws -> LayerBlob {
         try SourcePackageCheck.check(sourceDirectory: job.sourceDirectory, type: job.type, path: job.path)
         let source = try DirectoryArchive.create(from: job.sourceDirectory)
         let exchange = try await SourceExchange.start(source: source, outputFile: job.layerFile, bindHost: bindHost,
@@ -35,7 +36,7 @@ struct StageOneSession: Sendable {
     }
 
     /// The verified output: the summary's digest and size must be those of the bytes received.
-    func output(summary text: String?) throws -> StageOneOutput {
+    func output(summary text: String?) throws -> LayerBlob {
         let summary = try StageOneSummary(parsing: text ?? "")
         guard let upload = exchange.upload else {
             throw K8sVMError("the build of \(job.label) reported success but never uploaded its output")
@@ -43,7 +44,7 @@ struct StageOneSession: Sendable {
         guard upload.digest == summary.digest, upload.size == summary.size else {
             throw K8sVMError("the output of \(job.label) does not match the build's summary: received \(upload.size) bytes \(upload.digest), the build reported \(summary.size) bytes \(summary.digest)")
         }
-        return StageOneOutput(layerFile: upload.file, digest: upload.digest, diffID: summary.diffID, size: upload.size)
+        return LayerBlob(file: upload.file, digest: try Digest(upload.digest), diffID: try Digest(summary.diffID), size: upload.size)
     }
 
     /// The timeout error both runners report.

@@ -10,13 +10,23 @@ public struct KubernetesDoctor: Sendable {
         public var what: String
     }
 
-    /// An API permission `run` relies on.
+    /// An API permission `run` or `build` relies on.
     public struct Permission: Sendable, Equatable {
         public var verb: String
+        public var group: String?
         public var resource: String
         public var subresource: String?
 
-        public var description: String { "\(verb) \(resource)\(subresource.map { "/\($0)" } ?? "")" }
+        public init(verb: String, group: String? = nil, resource: String, subresource: String? = nil) {
+            self.verb = verb
+            self.group = group
+            self.resource = resource
+            self.subresource = subresource
+        }
+
+        public var description: String {
+            "\(verb) \(group.map { $0 + "/" } ?? "")\(resource)\(subresource.map { "/\($0)" } ?? "")"
+        }
     }
 
     /// What `run` does: create, watch, read logs of and delete Pods; create and delete their Secrets; read Events to
@@ -29,12 +39,26 @@ public struct KubernetesDoctor: Sendable {
         Permission(verb: "list", resource: "events"),
     ]
 
+    /// What `build` adds with `build.runner: job`: create, watch and delete the build Job (its Pod's watch and log are
+    /// among `runPermissions`).
+    public static let buildJobPermissions: [Permission] = ["create", "get", "watch", "delete"].map {
+        Permission(verb: $0, group: "batch", resource: "jobs")
+    }
+
     public let settings: Configuration.Kubernetes
+    public let imageBuild: Configuration.ImageBuild
     public let environment: [String: String]
 
-    public init(settings: Configuration.Kubernetes, environment: [String: String]) {
+    public init(settings: Configuration.Kubernetes, imageBuild: Configuration.ImageBuild = .init(),
+                environment: [String: String]) {
         self.settings = settings
+        self.imageBuild = imageBuild
         self.environment = environment
+    }
+
+    /// The permissions this configuration needs.
+    var permissions: [Permission] {
+        Self.runPermissions + (imageBuild.isEnabled && imageBuild.runner == .job ? Self.buildJobPermissions : [])
     }
 
     /// Runs every check; stops early only when a later one cannot mean anything.
@@ -73,9 +97,9 @@ public struct KubernetesDoctor: Sendable {
         } catch {
             return checks + [Check(passed: false, what: "API server not reachable: \(error)")]
         }
-        for permission in Self.runPermissions {
+        for permission in permissions {
             do {
-                let answer = try await client.review(.init(namespace: namespace, verb: permission.verb,
+                let answer = try await client.review(.init(namespace: namespace, verb: permission.verb, group: permission.group,
                                                            resource: permission.resource, subresource: permission.subresource))
                 checks.append(Check(passed: answer.allowed,
                                     what: answer.allowed ? "may \(permission.description) in \(namespace)"

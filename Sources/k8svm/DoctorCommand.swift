@@ -24,7 +24,7 @@ struct DoctorCommand: AsyncParsableCommand {
             print("      nothing more to check: only the kubernetes backend talks to a cluster")
             return
         }
-        let checks = await KubernetesDoctor(settings: configuration.kubernetes, environment: environment).run()
+        let checks = await KubernetesDoctor(settings: configuration.kubernetes, imageBuild: configuration.build, environment: environment).run()
         for check in checks {
             print("\(check.passed ? "ok  " : "FAIL")  \(check.what)")
         }

@@ -1,6 +1,7 @@
 import FakeKubeAPIServer
 import Foundation
 import K8sVMCore
+import KubernetesClient
 import Testing
 import TestServices
 
@@ -19,7 +20,8 @@ import TestServices
         let environment: [String: String]
         var repository: String { registry.address + "/chaincode" }
 
-        init(runner: String = "docker", extraConfig: String = "", registryOverride: String? = nil) async throws {
+        init(runner: String = "docker", registryOverride: String? = nil, builderImages: String? = nil,
+             extraConfig: String = "") async throws {
             workspace = try Workspace()
             docker = try await TestDockerEngine.shared()
             registry = try TestRegistry()
@@ -36,7 +38,7 @@ import TestServices
                 backend: kubernetes
                 build:
                   registry: \(registryOverride ?? registry.address + "/chaincode")
-                  builderImages: \(prefix)
+                  builderImages: \(builderImages ?? prefix)
                   runner: \(runner)
                   dockerSocket: \(docker.socketPath)
                   timeout: 120s
@@ -155,23 +157,55 @@ import TestServices
 
     @Test func anUnreachableRegistryIsNamed() async throws {
         let closed = "127.0.0.1:\(try TestRegistry.freeLoopbackPort())"
-        let setup = try await Setup(registryOverride: closed + "/chaincode")
+        let setup = try await Setup(registryOverride: closed + "/chaincode", builderImages: closed + "/k8svm")
         defer { setup.finish() }
         let context = try await setup.package()
         let built = try await setup.build(context)
         #expect(built.status != 0)
-        #expect(built.k8svmLines.last?.contains(closed) == true, "the error names the registry: \(built)")
+        #expect(built.k8svmLines.last?.contains("registry \(closed) is unreachable") == true, "the error names the registry: \(built)")
         #expect(try await setup.buildContainers().isEmpty)
     }
 
-    /// The same build with stage 1 as a Kubernetes Job: on the fake API server, whose kubelet runs the ccenv image's
-    /// `k8svm-stage1` script as a host process with the host's Go. The Job runner needs the ccenv image in the
-    /// registry (the nodes pull it by digest); the fake never pulls, so the small runtime image stands in for it there.
+    /// The same build with stage 1 as a Kubernetes Job. On the fake API server, whose kubelet runs the ccenv image's
+    /// `k8svm-stage1` script as a host process with the host's Go: the Job runner needs the ccenv image in the registry
+    /// (nodes pull it by digest), and since the fake never pulls, the small runtime image stands in for it there.
+    /// With `K8SVM_TEST_KUBECONFIG`, on that cluster instead: `K8SVM_TEST_REGISTRY` names a registry path both this
+    /// host and the cluster reach, holding the builder images (`builder-images/build.sh`), and
+    /// `K8SVM_TEST_EXCHANGE_HOST` the address the cluster's Pods reach this host at.
     @Test func theJobRunnerBuildsThePackageOnTheClusterAndLeavesNoJob() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        if let kubeconfig = environment["K8SVM_TEST_KUBECONFIG"], !kubeconfig.isEmpty {
+            guard let registry = environment["K8SVM_TEST_REGISTRY"], let exchange = environment["K8SVM_TEST_EXCHANGE_HOST"] else {
+                throw TestFailure("with K8SVM_TEST_KUBECONFIG, set K8SVM_TEST_REGISTRY (host/path holding the builder images) and K8SVM_TEST_EXCHANGE_HOST")
+            }
+            let namespace = environment["K8SVM_TEST_NAMESPACE"] ?? "default"
+            let setup = try await Setup(runner: "job", registryOverride: registry + "/chaincode", builderImages: registry + "/k8svm",
+                                        extraConfig: Self.jobConfig(exchange: exchange, kubeconfig: kubeconfig, namespace: namespace))
+            defer { setup.finish() }
+            try await buildWithAJob(setup, jobsLeft: {
+                let client = try KubernetesClient(access: KubeConfig.load(file: kubeconfig).access())
+                let jobs = try await client.list(Job.self, namespace: namespace, labelSelector: "k8svm.io/peer=job-peer").items
+                await client.shutdown()
+                return jobs.map { $0.metadata.name ?? "" }
+            })
+            return
+        }
         let fake = try await FakeKubeAPIServer.start()
         let workspace = try Workspace()
         do {
-            try await buildWithAJob(on: fake, workspace: workspace)
+            try workspace.write(fake.kubeconfig(namespace: "k8svm-build"), to: "kubeconfig")
+            let setup = try await Setup(runner: "job", extraConfig: Self.jobConfig(exchange: "127.0.0.1", kubeconfig: workspace.path("kubeconfig"),
+                                                                                   namespace: "k8svm-build"))
+            defer { setup.finish() }
+            let ccenv = "\(setup.registry.address)/k8svm/ccenv-golang"
+            try await ShellCommand.run(["/usr/bin/docker", "tag", setup.docker.runtimeGo, "\(ccenv):\(K8sVMVersion.current)"],
+                                       environment: setup.environment).check()
+            try await ShellCommand.run(["/usr/bin/docker", "push", "-q", "\(ccenv):\(K8sVMVersion.current)"],
+                                       environment: setup.environment).check()
+            let scripts = TestDockerEngine.repositoryRoot + "/builder-images/stage1"
+            fake.registerImage(ccenv, entrypoint: ["/usr/bin/env", "K8SVM_COMPILE=\(scripts)/compile-golang", "\(scripts)/k8svm-stage1"])
+            try await buildWithAJob(setup, jobsLeft: { fake.objects("jobs", namespace: "k8svm-build").map { "\($0["metadata"] ?? "")" } })
+            #expect(fake.rejectedObjects().isEmpty, "every object sent is valid: \(fake.rejectedObjects())")
         } catch {
             await fake.stop()
             workspace.remove()
@@ -181,30 +215,23 @@ import TestServices
         workspace.remove()
     }
 
-    private func buildWithAJob(on fake: FakeKubeAPIServer, workspace: Workspace) async throws {
-        try workspace.write(fake.kubeconfig(namespace: "k8svm-build"), to: "kubeconfig")
-        let setup = try await Setup(runner: "job", extraConfig: """
-              exchangeAddress: 127.0.0.1
-            kubernetes:
-              kubeconfig: \(workspace.path("kubeconfig"))
-              namespace: k8svm-build
-              peerName: job-peer
-            """)
-        defer { setup.finish() }
-        let ccenv = "\(setup.registry.address)/k8svm/ccenv-golang"
-        try await ShellCommand.run(["/usr/bin/docker", "tag", setup.docker.runtimeGo, "\(ccenv):\(K8sVMVersion.current)"],
-                                   environment: setup.environment).check()
-        try await ShellCommand.run(["/usr/bin/docker", "push", "-q", "\(ccenv):\(K8sVMVersion.current)"], environment: setup.environment).check()
-        let scripts = TestDockerEngine.repositoryRoot + "/builder-images/stage1"
-        fake.registerImage(ccenv, entrypoint: ["/usr/bin/env", "K8SVM_COMPILE=\(scripts)/compile-golang", "\(scripts)/k8svm-stage1"])
+    private static func jobConfig(exchange: String, kubeconfig: String, namespace: String) -> String {
+        """
+          exchangeAddress: \(exchange)
+        kubernetes:
+          kubeconfig: \(kubeconfig)
+          namespace: \(namespace)
+          peerName: job-peer
+        """
+    }
 
+    private func buildWithAJob(_ setup: Setup, jobsLeft: () async throws -> [String]) async throws {
         let context = try await setup.package()
         let built = try await setup.build(context)
         #expect(built.status == 0, "\(built)")
         let image = try Self.image(in: context)
-        let jobs = fake.objects("jobs", namespace: "k8svm-build")
-        #expect(jobs.isEmpty, "the build Job is deleted: \(jobs)")
-        #expect(fake.rejectedObjects().isEmpty, "every object sent is valid: \(fake.rejectedObjects())")
+        let left = try await jobsLeft()
+        #expect(left.isEmpty, "the build Job is deleted: \(left)")
         try await ShellCommand.run(["/usr/bin/docker", "pull", "-q", image.pinned], environment: setup.environment).check()
         let ran = try await ShellCommand.run(["/usr/bin/docker", "run", "--rm", "--network", "none", "-e", "CORE_PEER_ADDRESS=peer:7052",
                                               image.pinned], environment: setup.environment)

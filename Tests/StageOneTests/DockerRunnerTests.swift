@@ -28,10 +28,10 @@ import TestServices
         let (runner, log, label) = runner(docker)
         let output = try await runner.run(job(docker, source: try GoSource.write(in: scratch), scratch: scratch))
 
-        #expect(output.layerFile == scratch.path + "/layer.tar.gz")
-        #expect(output.digest == (try sha256(file: output.layerFile)), "the digest is that of the received bytes")
-        #expect(output.size == Int64(try FileManager.default.attributesOfItem(atPath: output.layerFile)[.size] as? Int ?? -1))
-        #expect(output.diffID == (try await diffID(ofGzip: output.layerFile)), "the diff id is that of the uncompressed tar")
+        #expect(output.file == scratch.path + "/layer.tar.gz")
+        #expect(output.digest.value == (try sha256(file: output.file)), "the digest is that of the received bytes")
+        #expect(output.size == Int64(try FileManager.default.attributesOfItem(atPath: output.file)[.size] as? Int ?? -1))
+        #expect(output.diffID.value == (try await diffID(ofGzip: output.file)), "the diff id is that of the uncompressed tar")
         let layer = try await inspectGoLayer(output, scratch: scratch)
         let entries = layer.entries.split(separator: "\n")
         #expect(entries.contains { $0.hasSuffix(" k8svm/chaincode/chaincode") && $0.hasPrefix("-rwx") }, "\(layer.entries)")
@@ -50,7 +50,7 @@ import TestServices
         try created.check()
         let id = created.output.trimmingCharacters(in: .whitespacesAndNewlines)
         defer { Task { try? await docker.engine.remove(id) } }
-        try await ShellCommand.run(["/bin/sh", "-c", "gzip -dc '\(output.layerFile)' | docker cp - \(id):/"], environment: environment).check()
+        try await ShellCommand.run(["/bin/sh", "-c", "gzip -dc '\(output.file)' | docker cp - \(id):/"], environment: environment).check()
         let started = try await ShellCommand.run(["/usr/bin/env", "docker", "start", "-a", id], environment: environment)
         try started.check()
         #expect(started.output.contains("\(GoSource.greeting) [-peer.address=127.0.0.1:7052]"), "\(started.output)")

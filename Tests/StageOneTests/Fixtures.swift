@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import OCIRegistry
 import ImageBuild
 import K8sVMCore
 import Synchronization
@@ -74,12 +75,12 @@ func diffID(ofGzip file: String) async throws -> String {
 
 /// Checks a received Go layer the way a user would: the digests, the entries (owner 1000, under k8svm/chaincode/),
 /// and the binary, extracted, static and run on this host. Returns what the binary printed.
-func inspectGoLayer(_ output: StageOneOutput, scratch: Scratch) async throws -> (entries: String, printed: String, ldd: String) {
-    let listing = try await ShellCommand.run(["/bin/tar", "--numeric-owner", "-tvzf", output.layerFile])
+func inspectGoLayer(_ output: LayerBlob, scratch: Scratch) async throws -> (entries: String, printed: String, ldd: String) {
+    let listing = try await ShellCommand.run(["/bin/tar", "--numeric-owner", "-tvzf", output.file])
     try listing.check()
     let extracted = scratch.path + "/extracted"
     try FileManager.default.createDirectory(atPath: extracted, withIntermediateDirectories: true)
-    try await ShellCommand.run(["/bin/tar", "-xzf", output.layerFile, "-C", extracted]).check()
+    try await ShellCommand.run(["/bin/tar", "-xzf", output.file, "-C", extracted]).check()
     let binary = extracted + "/k8svm/chaincode/chaincode"
     let ran = try await ShellCommand.run([binary, "-peer.address=127.0.0.1:7052"])
     try ran.check()

@@ -35,8 +35,8 @@ struct SourceImageBuild: Sendable {
     private func build(_ request: BuildRequest, language: BuildLanguage, repository: RegistryReference,
                        registry: RegistryClient) async throws -> ImageReference {
         let metadata = request.metadata
-        let ccenv = try await compiler(language.ccenvImage, registry: registry)
         let runtime = try await runtimeBase(language.runtimeImage, in: registry)
+        let ccenv = try await compiler(language.ccenvImage, registry: registry)
         let source = try DirectoryArchive.create(from: request.sourceDirectory)
         let recipe = ImageRecipe(sourceDigest: SHA256.hash(data: source).map { String(format: "%02x", $0) }.joined(),
                                  type: metadata.type, label: metadata.label, path: metadata.path,
@@ -49,11 +49,9 @@ struct SourceImageBuild: Sendable {
         log("k8svm build: compiling \(metadata.label) in \(ccenv.image) (\(settings.runner.rawValue))")
         let work = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
-        let output = try await stageOne(StageOneJob(
+        let layer = try await stageOne(StageOneJob(
             label: metadata.label, type: metadata.type, path: metadata.path, sourceDirectory: request.sourceDirectory,
             builderImage: ccenv.image, timeout: settings.timeout, layerFile: work + "/layer.tar.gz"))
-        let layer = LayerBlob(file: output.layerFile, digest: try Digest(output.digest), diffID: try Digest(output.diffID),
-                              size: output.size)
         let changes = ImageConfigChanges(
             entrypoint: BuildLanguage.entrypoint, cmd: [], user: BuildLanguage.user,
             workingDir: BuildLanguage.workingDirectory,
@@ -108,7 +106,7 @@ struct SourceImageBuild: Sendable {
         return image
     }
 
-    private func stageOne(_ job: StageOneJob) async throws -> StageOneOutput {
+    private func stageOne(_ job: StageOneJob) async throws -> LayerBlob {
         switch settings.runner {
         case .docker:
             let host = settings.exchangeAddress.isEmpty ? "127.0.0.1" : settings.exchangeAddress
