@@ -1,4 +1,3 @@
-import CSandbox
 import Foundation
 import K8sVMCore
 #if canImport(Glibc)
@@ -29,21 +28,12 @@ public struct SandboxLimits: Sendable, Equatable {
                   openFiles: configuration.openFiles, fileSize: configuration.fileSize)
     }
 
-    /// As options of the sandbox's init, each named by its key path.
+    /// As options of the sandbox's init, each with the field it carries (the init sets the rlimits from them: CPU soft at
+    /// the limit (SIGXCPU) and hard one second later (SIGKILL), the others soft = hard, and no core dumps).
     static let options: [(name: String, field: WritableKeyPath<SandboxLimits, Int> & Sendable)] = [
         ("--cpu-seconds", \.cpuSeconds), ("--memory", \.memory), ("--processes", \.processes),
         ("--open-files", \.openFiles), ("--file-size", \.fileSize),
     ]
-
-    /// The rlimits: CPU soft at the limit (SIGXCPU) and hard one second later (SIGKILL); the others soft = hard.
-    var resourceLimits: [k8svm_sandbox_limit] {
-        func limit(_ resource: Int, _ soft: Int, _ hard: Int? = nil) -> k8svm_sandbox_limit {
-            k8svm_sandbox_limit(resource: Int32(resource), soft: rlim_t(soft), hard: rlim_t(hard ?? soft))
-        }
-        return [limit(K8SVM_LIMIT_CPU, cpuSeconds, cpuSeconds + 1), limit(K8SVM_LIMIT_AS, memory),
-                limit(K8SVM_LIMIT_NPROC, processes), limit(K8SVM_LIMIT_NOFILE, openFiles), limit(K8SVM_LIMIT_FSIZE, fileSize),
-                limit(K8SVM_LIMIT_CORE, 0)]
-    }
 
     /// What a user reads about a process that ended with `status` after using `cpuTime` seconds of CPU and at most
     /// `peakResident` bytes of memory: the limit it ran into, when one explains the end.

@@ -50,7 +50,7 @@ public final class SandboxedProcess: Sendable {
         close(output.write)
         close(errors.write)
         inner = Self.innerProcess(of: process.pid)
-        report = ReportReader()
+        report = ReportReader(init: SandboxInit(limits: spec.limits, relay: spec.relay, command: spec.command))
         Self.capture(output.read, into: log, limit: logLimit, group: readers)
         report.read(errors.read, log: log, group: readers)
     }
@@ -129,10 +129,15 @@ public final class SandboxedProcess: Sendable {
     }
 }
 
-/// Reads the init's standard error: its end line, and anything else (bubblewrap's own errors) as k8svm lines.
+/// Reads the init's standard error: its report line, worded, and anything else (bubblewrap's own errors) as k8svm lines.
 private final class ReportReader: @unchecked Sendable {
     private let lock = NSLock()
+    private let sandboxInit: SandboxInit
     private var endLine: String?
+
+    init(init sandboxInit: SandboxInit) {
+        self.sandboxInit = sandboxInit
+    }
 
     var end: String? { lock.withLock { endLine } }
 
@@ -148,8 +153,8 @@ private final class ReportReader: @unchecked Sendable {
                 text.append(chunk)
             }
             for line in String(decoding: text, as: UTF8.self).split(separator: "\n").map(String.init) {
-                if line.hasPrefix(SandboxInit.endMarker) {
-                    lock.withLock { endLine = String(line.dropFirst(SandboxInit.endMarker.count)) }
+                if let report = sandboxInit.describe(reportLine: line) {
+                    lock.withLock { endLine = report }
                 } else {
                     log.note(line)
                 }

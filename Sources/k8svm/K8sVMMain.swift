@@ -2,21 +2,16 @@ import ArgumentParser
 import Foundation
 import K8sVMBuilder
 import K8sVMCore
-import SandboxVM
 
-/// The process entry: a builder verb when invoked as `detect`/`build`/`release`/`run`, a sandbox's init when invoked
-/// as `sandbox-init`, else the `k8svm` commands.
+/// The process entry: a builder verb when invoked as `detect`/`build`/`release`/`run`, else the `k8svm` commands.
+/// (Invoked as `sandbox-init`, k8svm is a sandbox's init, which takes over before this: see CSandbox.)
 @main
 enum K8sVMMain {
     static func main() {
         let invokedAs = CommandLine.arguments[0]
-        let programName = String(invokedAs.split(separator: "/").last ?? "")
-        if let verb = BuilderVerb(rawValue: programName) {
+        if let verb = BuilderVerb(rawValue: String(invokedAs.split(separator: "/").last ?? "")) {
             exit(verb.main(arguments: Array(CommandLine.arguments.dropFirst()),
                            builderDirectory: BuilderLocation.builderDirectory(invokedAs: invokedAs)))
-        }
-        if programName == SandboxInit.programName {
-            exit(SandboxInit.main(arguments: Array(CommandLine.arguments.dropFirst())))
         }
         TerminationSignals.shared.install()
         do {
