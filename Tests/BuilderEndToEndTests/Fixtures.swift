@@ -16,9 +16,12 @@ enum Fixtures {
     /// The Swift asset-transfer example chaincode (Examples/asset-transfer-swift), built by this package.
     static let assetTransfer = products + "/AssetTransferExample"
 
+    /// Where fixtures are built, once per test process; removed when the process exits.
     private static let buildDirectory: String = {
         var template = Array(("/tmp/k8svm-fixtures-XXXXXX").utf8CString)
-        return String(cString: mkdtemp(&template)!)
+        let path = String(cString: mkdtemp(&template)!)
+        atexit { try? FileManager.default.removeItem(atPath: Fixtures.buildDirectory) }
+        return path
     }()
 
     /// The recorder chaincode (Fixtures/recorder.c), compiled with the system C compiler.
