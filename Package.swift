@@ -99,7 +99,7 @@ let package = Package(
         .target(
             name: "KubernetesVM",
             dependencies: [
-                "K8sVMCore", "KubernetesClient", "OCIRegistry", "ImageBuild", "ChaincodeArchive",
+                "K8sVMCore", "KubernetesClient", "OCIRegistry", "ImageBuild",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]

@@ -1,3 +1,5 @@
+import ChaincodeArchive
+import Foundation
 import K8sVMCore
 import OCIRegistry
 
@@ -9,8 +11,9 @@ public struct StageOneJob: Sendable {
     public var type: ChaincodeType
     /// `metadata.json` `path` (where a Go package's main package is); passed as `K8SVM_CHAINCODE_PATH`.
     public var path: String
-    /// The peer's SRC_DIR: the untarred `code.tar.gz`. It is checked, packed and served to the build container.
-    public var sourceDirectory: String
+    /// The source served to the build container: the peer's SRC_DIR (the untarred `code.tar.gz`), checked and packed
+    /// reproducibly (`DirectoryArchive`), so its digest identifies the source.
+    public let source: Data
     /// The ccenv image (`REGISTRY/k8svm/ccenv-golang:VERSION`, best by digest).
     public var builderImage: String
     /// How long the build may take; it is stopped after that.
@@ -18,12 +21,15 @@ public struct StageOneJob: Sendable {
     /// Where the received output layer (tar.gz) is written; an existing file is replaced.
     public var layerFile: String
 
+    /// Checks that `sourceDirectory` is what `type` says (`SourcePackageCheck`) and packs it; a package that is not is
+    /// an error naming what is missing, before anything is started.
     public init(label: String, type: ChaincodeType, path: String, sourceDirectory: String, builderImage: String,
-                timeout: Duration, layerFile: String) {
+                timeout: Duration, layerFile: String) throws {
+        try SourcePackageCheck.check(sourceDirectory: sourceDirectory, type: type, path: path)
         self.label = label
         self.type = type
         self.path = path
-        self.sourceDirectory = sourceDirectory
+        self.source = try DirectoryArchive.create(from: sourceDirectory)
         self.builderImage = builderImage
         self.timeout = timeout
         self.layerFile = layerFile
@@ -34,7 +40,7 @@ public struct StageOneJob: Sendable {
 /// (`builder-images/stage1/k8svm-stage1`): the container gets the source from a one-time URL, uploads the layer to
 /// another and reports the layer's digests in its termination message.
 ///
-/// A runner checks the source (`SourcePackageCheck`) before it starts anything, streams the build log to its log
+/// A job's source was checked when the job was made. A runner streams the build log to its log
 /// sink while the build runs, stops the build after `job.timeout`, and leaves no container, Job or Pod behind
 /// (unless configured to keep a failed one). Errors are `K8sVMError`s a user can act on.
 public protocol StageOneRunner: Sendable {

@@ -1,22 +1,19 @@
-import ChaincodeArchive
 import Foundation
 import OCIRegistry
 import K8sVMCore
 
-/// The half of a stage-1 build that does not depend on where the container runs: the source check, the source
+/// The half of a stage-1 build that does not depend on where the container runs: the source
 /// exchange with its one-time URLs, the container's variables, and the verification of the uploaded layer against
 /// the container's summary.
 struct StageOneSession: Sendable {
     let job: StageOneJob
     let exchange: SourceExchange
 
-    /// Checks and packs the source, starts the exchange and runs `build` with the session; the exchange is closed
-    /// afterwards, and on an error no layer file is left. Nothing is started when the source is not what its type says.
+    /// Starts the exchange and runs `build` with the session; the exchange is closed afterwards, and on an error no
+    /// layer file is left.
     static func run(_ job: StageOneJob, bindHost: String, advertisedHost: String,
                     _ build: (StageOneSession) async throws -> LayerBlob) async throws -> LayerBlob {
-        try SourcePackageCheck.check(sourceDirectory: job.sourceDirectory, type: job.type, path: job.path)
-        let source = try DirectoryArchive.create(from: job.sourceDirectory)
-        let exchange = try await SourceExchange.start(source: source, outputFile: job.layerFile, bindHost: bindHost,
+        let exchange = try await SourceExchange.start(source: job.source, outputFile: job.layerFile, bindHost: bindHost,
                                                       advertisedHost: advertisedHost)
         do {
             let output = try await build(StageOneSession(job: job, exchange: exchange))

@@ -16,8 +16,8 @@ import TestServices
     }
 
     private func job(_ docker: TestDockerEngine, source: String, scratch: Scratch, type: ChaincodeType = .golang,
-                     timeout: Duration = .seconds(300)) -> StageOneJob {
-        StageOneJob(label: "stage1-test", type: type, path: "", sourceDirectory: source, builderImage: docker.ccenvGolang,
+                     timeout: Duration = .seconds(300)) throws -> StageOneJob {
+        try StageOneJob(label: "stage1-test", type: type, path: "", sourceDirectory: source, builderImage: docker.ccenvGolang,
                     timeout: timeout, layerFile: scratch.path + "/layer.tar.gz")
     }
 
@@ -26,7 +26,7 @@ import TestServices
         let scratch = try Scratch()
         defer { scratch.remove() }
         let (runner, log, label) = runner(docker)
-        let output = try await runner.run(job(docker, source: try GoSource.write(in: scratch), scratch: scratch))
+        let output = try await runner.run(try job(docker, source: try GoSource.write(in: scratch), scratch: scratch))
 
         #expect(output.file == scratch.path + "/layer.tar.gz")
         #expect(output.digest.value == (try sha256(file: output.file)), "the digest is that of the received bytes")
@@ -64,7 +64,7 @@ import TestServices
         let broken = GoSource.main.replacingOccurrences(of: "fmt.Println(", with: "fmt.Println(undefinedThing, ")
         let source = try GoSource.write(in: scratch, main: broken)
         let error = try await #require(throws: K8sVMError.self) {
-            try await runner.run(job(docker, source: source, scratch: scratch))
+            try await runner.run(try job(docker, source: source, scratch: scratch))
         }
         #expect(error.message.contains("failed") && error.message.contains("undefined: undefinedThing"), "\(error.message)")
         #expect(log.text.contains("undefined: undefinedThing"), "the compiler's output went to the log: \(log.text)")
@@ -81,7 +81,7 @@ import TestServices
         let source = try GoSource.write(in: scratch)
         let started = ContinuousClock.now
         let error = try await #require(throws: K8sVMError.self) {
-            try await runner.run(job(docker, source: source, scratch: scratch, timeout: .seconds(2)))
+            try await runner.run(try job(docker, source: source, scratch: scratch, timeout: .seconds(2)))
         }
         #expect(error.message.contains("timed out after 2 s"), "\(error.message)")
         #expect(ContinuousClock.now - started < .seconds(20), "stopped at once, not run to its end")
@@ -95,11 +95,11 @@ import TestServices
         let (runner, log, label) = runner(docker)
         try scratch.write("console.log('not go')\n", to: "source/src/index.js")
         let error = try await #require(throws: K8sVMError.self) {
-            try await runner.run(job(docker, source: scratch.path + "/source", scratch: scratch))
+            try await runner.run(try job(docker, source: scratch.path + "/source", scratch: scratch))
         }
         #expect(error.message.contains("not a golang package") && error.message.contains("go.mod"), "\(error.message)")
         let nodeError = try await #require(throws: K8sVMError.self) {
-            try await runner.run(job(docker, source: try GoSource.write(in: scratch, name: "go"), scratch: scratch, type: .node))
+            try await runner.run(try job(docker, source: try GoSource.write(in: scratch, name: "go"), scratch: scratch, type: .node))
         }
         #expect(nodeError.message.contains("package.json"), "\(nodeError.message)")
         #expect(log.text.isEmpty, "nothing was started: \(log.text)")
@@ -111,7 +111,7 @@ import TestServices
         let scratch = try Scratch()
         defer { scratch.remove() }
         let runner = DockerStageOneRunner(socketPath: scratch.path + "/no-docker.sock", log: { _ in })
-        let job = StageOneJob(label: "stage1-test", type: .golang, path: "", sourceDirectory: try GoSource.write(in: scratch),
+        let job = try StageOneJob(label: "stage1-test", type: .golang, path: "", sourceDirectory: try GoSource.write(in: scratch),
                               builderImage: "k8svm/ccenv-golang:none", timeout: .seconds(60), layerFile: scratch.path + "/layer.tar.gz")
         let error = try await #require(throws: K8sVMError.self) { try await runner.run(job) }
         #expect(error.message.contains("cannot reach the Docker engine at \(scratch.path)/no-docker.sock"), "\(error.message)")

@@ -46,7 +46,7 @@ import Testing
         let (recording, jobs) = recordJobs(cluster, label: label)
         let log = LogSink()
         let runner = JobStageOneRunner(client: cluster.client, settings: settings(cluster, run: run), log: log.sink)
-        let job = StageOneJob(label: "stage1-test", type: .golang, path: "", sourceDirectory: try GoSource.write(in: scratch),
+        let job = try StageOneJob(label: "stage1-test", type: .golang, path: "", sourceDirectory: try GoSource.write(in: scratch),
                               builderImage: cluster.ccenvImage, timeout: .seconds(240), layerFile: scratch.path + "/layer.tar.gz")
         let result = await Result(catching: { try await runner.run(job) })
         let left = try await cluster.awaitNoLeftovers(label: label)
@@ -88,7 +88,7 @@ import Testing
         let log = LogSink()
         let runner = JobStageOneRunner(client: cluster.client, settings: settings(cluster, run: run), log: log.sink)
         let broken = GoSource.main.replacingOccurrences(of: "fmt.Println(", with: "fmt.Println(undefinedThing, ")
-        let job = StageOneJob(label: "stage1-test", type: .golang, path: "", sourceDirectory: try GoSource.write(in: scratch, main: broken),
+        let job = try StageOneJob(label: "stage1-test", type: .golang, path: "", sourceDirectory: try GoSource.write(in: scratch, main: broken),
                               builderImage: cluster.ccenvImage, timeout: .seconds(240), layerFile: scratch.path + "/layer.tar.gz")
         let result = await Result(catching: { try await runner.run(job) })
         let left = try await cluster.awaitNoLeftovers(label: "k8svm.test/run=\(run)")
@@ -113,7 +113,7 @@ import Testing
             builderImage = "127.0.0.1:5000/k8svm/ccenv-never-done:test"
             fake.registerImage("127.0.0.1:5000/k8svm/ccenv-never-done", entrypoint: ["/bin/sleep", "600"])
         }
-        let job = StageOneJob(label: "stage1-test", type: .golang, path: "", sourceDirectory: try GoSource.write(in: scratch),
+        let job = try StageOneJob(label: "stage1-test", type: .golang, path: "", sourceDirectory: try GoSource.write(in: scratch),
                               builderImage: builderImage, timeout: .seconds(2), layerFile: scratch.path + "/layer.tar.gz")
         let started = ContinuousClock.now
         let result = await Result(catching: { try await runner.run(job) })

@@ -1,4 +1,3 @@
-import ChaincodeArchive
 import Crypto
 import Foundation
 import ImageBuild
@@ -19,7 +18,6 @@ struct SourceImageBuild: Sendable {
     func build(_ request: BuildRequest) async throws -> ImageReference {
         let metadata = request.metadata
         let language = try BuildLanguage(metadata.type)
-        try SourcePackageCheck.check(sourceDirectory: request.sourceDirectory, type: metadata.type, path: metadata.path)
         let repository = try reference(settings.registry, setting: "build.registry")
         let client = try registryClient(for: repository.registry)
         do {
@@ -35,23 +33,27 @@ struct SourceImageBuild: Sendable {
     private func build(_ request: BuildRequest, language: BuildLanguage, repository: RegistryReference,
                        registry: RegistryClient) async throws -> ImageReference {
         let metadata = request.metadata
-        let runtime = try await runtimeBase(language.runtimeImage, in: registry)
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("k8svm-build-\(UUID().uuidString)").path
+        // Checked and packed first: a package that is not what its type says is refused before any request.
+        var job = try StageOneJob(label: metadata.label, type: metadata.type, path: metadata.path,
+                                  sourceDirectory: request.sourceDirectory, builderImage: "", timeout: settings.timeout,
+                                  layerFile: work + "/layer.tar.gz")
+        let (runtime, runtimeDigest) = try await runtimeBase(language.runtimeImage, in: registry)
         let ccenv = try await compiler(language.ccenvImage, registry: registry)
-        let source = try DirectoryArchive.create(from: request.sourceDirectory)
-        let recipe = ImageRecipe(sourceDigest: SHA256.hash(data: source).map { String(format: "%02x", $0) }.joined(),
+        let recipe = ImageRecipe(sourceDigest: SHA256.hash(data: job.source).map { String(format: "%02x", $0) }.joined(),
                                  type: metadata.type, label: metadata.label, path: metadata.path,
-                                 ccenvDigest: ccenv.identity, runtimeDigest: runtime.digest!.value)
+                                 ccenvDigest: ccenv.identity, runtimeDigest: runtimeDigest.value)
         let target = repository.tagged(recipe.tag)
         if let digest = try await registry.manifestDigest(target) {
             log("k8svm build: \(target) is already in the registry, nothing to build")
             return ImageReference(name: "\(repository.registry)/\(repository.repository)", digest: digest.value)
         }
         log("k8svm build: compiling \(metadata.label) in \(ccenv.image) (\(settings.runner.rawValue))")
-        let work = try Self.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: false,
+                                                attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(atPath: work) }
-        let layer = try await stageOne(StageOneJob(
-            label: metadata.label, type: metadata.type, path: metadata.path, sourceDirectory: request.sourceDirectory,
-            builderImage: ccenv.image, timeout: settings.timeout, layerFile: work + "/layer.tar.gz"))
+        job.builderImage = ccenv.image
+        let layer = try await stageOne(job)
         let changes = ImageConfigChanges(
             entrypoint: BuildLanguage.entrypoint, cmd: [], user: BuildLanguage.user,
             workingDir: BuildLanguage.workingDirectory,
@@ -94,7 +96,7 @@ struct SourceImageBuild: Sendable {
 
     /// The runtime base, pinned to its digest: it must be in the registry of `build.registry`, whose stage 2 mounts
     /// its layers and never downloads them.
-    private func runtimeBase(_ name: String, in registry: RegistryClient) async throws -> RegistryReference {
+    private func runtimeBase(_ name: String, in registry: RegistryClient) async throws -> (RegistryReference, OCIRegistry.Digest) {
         var image = try builderImage(name, registry: registry)
         guard image.registry == registry.registry else {
             throw K8sVMError("build.builderImages must be in the registry of build.registry (\(registry.registry)): stage 2 mounts the runtime base's layers, it never downloads them")
@@ -103,7 +105,7 @@ struct SourceImageBuild: Sendable {
             throw K8sVMError("the runtime base \(image) is not in registry \(registry.registry) (push the builder images with builder-images/build.sh, or set build.builderImages)")
         }
         image.digest = digest
-        return image
+        return (image, digest)
     }
 
     private func stageOne(_ job: StageOneJob) async throws -> LayerBlob {
@@ -154,14 +156,6 @@ struct SourceImageBuild: Sendable {
         } catch {
             throw K8sVMError("\(setting): \(error)")
         }
-    }
-
-    /// A private directory for the received layer.
-    private static func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("k8svm-build-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false,
-                                                attributes: [.posixPermissions: 0o700])
-        return path
     }
 
     /// Registry and input errors as the one line `build` prints.
