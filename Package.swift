@@ -182,7 +182,11 @@ let package = Package(
             // The release binary is copied into peer images: no Swift runtime or libstdc++ needed there, and a
             // `detect` starts in a few milliseconds: no PIE relocations, unused code dropped, no symbol table exported
             // for the dynamic loader to search, libstdc++ linked in (`link/libstdc++.so` hides the shared one).
-            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "--gc-sections", "-Xclang-linker", "-no-pie",
+            // lld places the functions a `run` executes together (`link/hot-code.order`, from
+            // scripts/order-hot-code.py; scripts/build-release.sh gives each function a section lld can move).
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-use-ld=lld", "-Xlinker", "--gc-sections", "-Xclang-linker", "-no-pie",
+                                           "-Xlinker", "--symbol-ordering-file=" + Context.packageDirectory + "/Sources/k8svm/link/hot-code.order",
+                                           "-Xlinker", "--no-warn-symbol-ordering",
                                            "-Xlinker", "--no-export-dynamic",
                                            "-L", Context.packageDirectory + "/Sources/k8svm/link", "-l:libstdc++.a"],
                                           .when(configuration: .release)),

@@ -37,6 +37,7 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RELEASE_BUILD = os.path.join(ROOT, "scripts", "build-release.sh")
 
 
 def sh(*args, **kwargs):
@@ -275,8 +276,8 @@ def kubernetes_run(benchmark, k8svm):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=200)
-    parser.add_argument("--k8svm", help="a k8svm binary (default: swift build -c release)")
-    parser.add_argument("--example", help="the Swift example chaincode (default: swift build -c release)")
+    parser.add_argument("--k8svm", help="a k8svm binary (default: scripts/build-release.sh)")
+    parser.add_argument("--example", help="the Swift example chaincode (default: scripts/build-release.sh)")
     parser.add_argument("--launches", type=int, default=10, help="launches per sandbox launch sample")
     parser.add_argument("--invokes", type=int, default=2000, help="invokes per throughput sample")
     parser.add_argument("--no-sandbox", action="store_true", help="skip the sandbox rows (no bubblewrap)")
@@ -285,16 +286,16 @@ def main():
     options = parser.parse_args()
     k8svm, example = options.k8svm, options.example
     if not k8svm:
-        sh("swift", "build", "-c", "release", "--product", "k8svm", cwd=ROOT, stdout=sys.stderr)
+        sh(RELEASE_BUILD, "--product", "k8svm", cwd=ROOT, stdout=sys.stderr)
         k8svm = os.path.join(ROOT, ".build", "release", "k8svm")
     if not example and not options.no_sandbox:
-        sh("swift", "build", "-c", "release", "--product", "AssetTransferExample", cwd=ROOT, stdout=sys.stderr)
+        sh(RELEASE_BUILD, "--product", "AssetTransferExample", cwd=ROOT, stdout=sys.stderr)
         example = os.path.join(ROOT, ".build", "release", "AssetTransferExample")
-    sh("swift", "build", "-c", "release", "--product", "DebugPeerBenchmark", cwd=ROOT, stdout=sys.stderr)
-    sh("swift", "build", "-c", "release", "--product", "KubernetesRunBenchmark", cwd=ROOT, stdout=sys.stderr)
+    sh(RELEASE_BUILD, "--product", "DebugPeerBenchmark", cwd=ROOT, stdout=sys.stderr)
+    sh(RELEASE_BUILD, "--product", "KubernetesRunBenchmark", cwd=ROOT, stdout=sys.stderr)
     if options.image_build:
         for product in ("ImageBuildBenchmark", "OCIRegistryBenchmark"):
-            sh("swift", "build", "-c", "release", "--product", product, cwd=ROOT, stdout=sys.stderr)
+            sh(RELEASE_BUILD, "--product", product, cwd=ROOT, stdout=sys.stderr)
     products = os.path.join(ROOT, ".build", "release")
     bench = Bench(os.path.abspath(k8svm), options.runs)
     try:

@@ -17,6 +17,8 @@ struct Run {
             BuilderLog.line("k8svm run: signal \(signal): stopping chaincode \(connection.chaincodeID)")
             Task { await instance.stop(signal: signal, grace: grace) }
         }
+        // The launch is over: what the wait needs is a small part of the code the launch touched.
+        LaunchCodePages.release()
         let status = await instance.wait()
         TerminationSignals.shared.setHandler(nil)
         BuilderLog.line("k8svm run: chaincode \(connection.chaincodeID) \(status)")

@@ -10,6 +10,8 @@ public actor PodLogFollower {
     private let sink: @Sendable (String) -> Void
     private var lastTimestamp: LogTimestamp?
     private var containerEnded = false
+    private var firstRequestDone = false
+    private var firstRequestWaiters: [CheckedContinuation<Void, Never>] = []
 
     public init(client: KubernetesClient, namespace: String, pod: String, container: String, sink: @escaping @Sendable (String) -> Void) {
         self.client = client
@@ -24,13 +26,25 @@ public actor PodLogFollower {
         containerEnded = true
     }
 
+    /// Returns once the first log request has its answer (the stream is open, or the request failed), or the
+    /// follower ended before making it.
+    public func firstRequestAnswered() async {
+        guard !firstRequestDone else { return }
+        await withCheckedContinuation { firstRequestWaiters.append($0) }
+    }
+
     /// Follows until the log is complete, the Pod is gone, or the task is cancelled.
     public func run() async {
+        defer { answerFirstRequest() }
         while !Task.isCancelled {
             let endedBeforeThisStream = containerEnded
             do {
-                let lines = try await client.logs(pod: pod, namespace: namespace, container: container, follow: true,
+                let lines: ResponseLines
+                do {
+                    defer { answerFirstRequest() }
+                    lines = try await client.logs(pod: pod, namespace: namespace, container: container, follow: true,
                                                   timestamps: true, sinceTime: lastTimestamp?.text)
+                }
                 for try await line in lines { copy(line) }
             } catch let error as KubernetesError where error.kind == .notFound || error.kind == .badRequest {
                 return  // the Pod is gone, or its container never started
@@ -53,6 +67,13 @@ public actor PodLogFollower {
             try? await Task.sleep(for: .milliseconds(50))
         }
         return containerEnded
+    }
+
+    private func answerFirstRequest() {
+        guard !firstRequestDone else { return }
+        firstRequestDone = true
+        for waiter in firstRequestWaiters { waiter.resume() }
+        firstRequestWaiters = []
     }
 
     private func copy(_ line: String) {

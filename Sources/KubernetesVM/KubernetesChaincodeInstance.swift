@@ -48,7 +48,7 @@ public actor KubernetesChaincodeInstance: ChaincodeInstance {
         (signals, signalSink) = AsyncStream.makeStream(of: Signal.self)
     }
 
-    /// Creates the Pod and Secret and returns once the chaincode container runs.
+    /// Creates the Pod and Secret and returns once the chaincode container runs and its log is followed.
     /// - Parameters:
     ///   - pod: the Pod to create (the spec's Pod with the operator's template laid over it).
     ///   - log: k8svm's own lines; `output`: the chaincode's log lines.
@@ -74,6 +74,7 @@ public actor KubernetesChaincodeInstance: ChaincodeInstance {
                 timer.yield(.startTimedOut)
             }
             try await waitUntilRunning(startTimeout: startTimeout)
+            await follower?.firstRequestAnswered()
         } catch {
             await removePod()
             throw error

@@ -4,8 +4,9 @@ import Foundation
 // Measures `bin/run` on the kubernetes backend against the in-process fake kube-apiserver (whose kubelet runs the
 // container as a real process): the API requests one launch takes, and the resident memory of the `run` process
 // while the chaincode runs (what a peer Pod pays per running chaincode). Prints a markdown table.
-//   swift run -c release KubernetesRunBenchmark --k8svm PATH [--runs N] [--json]
-// With --json it prints one JSON object instead of the table (for bench/run.py).
+//   swift run -c release KubernetesRunBenchmark --k8svm PATH [--runs N] [--json] [--run-under "COMMAND ARGS"]
+// With --json it prints one JSON object instead of the table (for bench/run.py). With --run-under, `bin/run` is started
+// under that command (a profiler, as scripts/order-hot-code.sh does).
 
 func option(_ name: String) -> String? {
     let arguments = CommandLine.arguments
@@ -69,7 +70,9 @@ var options = FakeKubeAPIServer.Options()
 options.timeScale = 0.1
 let fake = try await FakeKubeAPIServer.start(options)
 let image = "127.0.0.1:5000/k8svm-bench/sleeper"
-fake.registerImage(image, entrypoint: ["/bin/sh", "-c", "echo chaincode started >&2; sleep 2"])
+// A chaincode that logs a line every 100 ms for 3 s, so that `run` is measured while it streams a log, as it does.
+fake.registerImage(image, entrypoint: ["/bin/sh", "-c",
+                                       "echo chaincode started >&2; for i in $(seq 30); do echo log line $i; sleep 0.1; done"])
 try write(fake.kubeconfig(namespace: "k8svm-bench"), to: work + "/kubeconfig")
 
 let builder = work + "/builder"
@@ -97,8 +100,10 @@ var requests: [Double] = [], resident: [Double] = [], anonymous: [Double] = [], 
 for _ in 0..<runs {
     let before = fake.requests.count
     let run = Process()
-    run.executableURL = URL(fileURLWithPath: builder + "/bin/run")
-    run.arguments = [work + "/bld", work + "/run"]
+    let runUnder = option("--run-under")?.split(separator: " ").map(String.init) ?? []
+    let command = runUnder + [builder + "/bin/run", work + "/bld", work + "/run"]
+    run.executableURL = URL(fileURLWithPath: command[0])
+    run.arguments = Array(command.dropFirst())
     let errors = Pipe()
     run.standardError = errors
     try run.run()
@@ -109,7 +114,7 @@ for _ in 0..<runs {
         guard !chunk.isEmpty else { fatalError("run ended before the chaincode started: \(seen)") }
         seen += String(decoding: chunk, as: UTF8.self)
     }
-    try await Task.sleep(for: .milliseconds(300))
+    try await Task.sleep(for: .seconds(1))
     guard let sample = Residency(pid: run.processIdentifier) else { fatalError("run ended too early: \(seen)") }
     let launchRequests = fake.requests.count - before
     _ = errors.fileHandleForReading.readDataToEndOfFile()
@@ -125,10 +130,10 @@ await fake.stop()
 if CommandLine.arguments.contains("--json") {
     print(String(format: "{\"requests\": %.0f, \"residentMiB\": %.2f, \"anonymousMiB\": %.2f, \"fileMiB\": %.2f}",
                  median(requests), median(resident), median(anonymous), median(filePages)))
-    exit(0)
+} else {
+    print("| kubernetes `run` (fake API server, \(runs) runs) | median | goal |")
+    print("|---|---|---|")
+    print("| API requests until the chaincode runs | \(Int(median(requests))) | |")
+    print(String(format: "| `run` resident memory while the chaincode runs | %.1f MiB | <= 12 MiB |", median(resident)))
+    print(String(format: "| of which anonymous / file-backed | %.1f / %.1f MiB | |", median(anonymous), median(filePages)))
 }
-print("| kubernetes `run` (fake API server, \(runs) runs) | median | goal |")
-print("|---|---|---|")
-print("| API requests until the chaincode runs | \(Int(median(requests))) | |")
-print(String(format: "| `run` resident memory while the chaincode runs | %.1f MiB | <= 12 MiB |", median(resident)))
-print(String(format: "| of which anonymous / file-backed | %.1f / %.1f MiB | |", median(anonymous), median(filePages)))
