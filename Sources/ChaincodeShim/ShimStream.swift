@@ -37,7 +37,10 @@ struct ShimStream<Code: Chaincode>: Sendable {
                             case (.established, .ready):
                                 phase = .ready
                             case (.ready, .init_), (.ready, .transaction):
-                                transactions.addTask { await execute(message, connection: connection) }
+                                // The chaincode's code runs where the program runs its tasks, not on the connection's event loop.
+                                transactions.addTask(executorPreference: globalConcurrentExecutor) {
+                                    await execute(message, connection: connection)
+                                }
                             case (.ready, .response), (.ready, .error):
                                 try connection.deliver(message)
                             case (_, .error):
