@@ -55,10 +55,14 @@ public enum ChaincodeServer {
                     maxRequestMessageBytes: 100 * 1024 * 1024,
                     maxResponseMessageBytes: 100 * 1024 * 1024)
             ]))
-        try await withGRPCClient(transport: transport) { client in
-            try await ShimStream(chaincode: chaincode, chaincodeID: configuration.chaincodeID)
-                .run(Protos_ChaincodeSupport.Client(wrapping: client))
-            client.beginGracefulShutdown()
+        // The connection's tasks (the stream's reader and writer) run on the event loops; the chaincode's
+        // transactions run on the global executor (see ShimStream).
+        try await withTaskExecutorPreference(EventLoopTaskExecutor.singleton) {
+            try await withGRPCClient(transport: transport) { client in
+                try await ShimStream(chaincode: chaincode, chaincodeID: configuration.chaincodeID)
+                    .run(Protos_ChaincodeSupport.Client(wrapping: client))
+                client.beginGracefulShutdown()
+            }
         }
     }
 

@@ -3,18 +3,17 @@ import Foundation
 import GRPCCore
 import Synchronization
 
-/// The chaincode's side of the Register stream: writes frames to the peer
-/// directly from the task that has them (the gRPC writer accepts concurrent
-/// writers) and routes the peer's RESPONSE/ERROR frames to the request waiting
-/// for them (one outstanding request per transaction, as in the Go shim).
+/// The chaincode's side of the Register stream: queues frames for the peer in an
+/// outbox that the request stream drains (frames ready together are written together)
+/// and routes the peer's RESPONSE/ERROR frames to the request waiting for them
+/// (one outstanding request per transaction, as in the Go shim).
 final class PeerConnection: Sendable {
+    private let outbox = ChaincodeMessageOutbox()
     private let state = Mutex(State())
 
     private struct State {
-        var writer: RPCWriter<Protos_ChaincodeMessage>?
         var waiting: [Key: Slot] = [:]
         var closedReason: String?
-        var closeWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     /// A request's answer, which may arrive before the requester starts waiting.
@@ -29,51 +28,34 @@ final class PeerConnection: Sendable {
         var txid: String
     }
 
-    /// Called by the request producer once its writer exists; frames can be sent from then on.
-    func attach(_ writer: RPCWriter<Protos_ChaincodeMessage>) {
-        state.withLock { $0.writer = writer }
+    /// Run by the request stream: writes the queued frames to `writer` until ``close(reason:)``.
+    func drain(into writer: RPCWriter<Protos_ChaincodeMessage>) async throws {
+        try await outbox.drain(into: writer)
     }
 
-    /// Keeps the request stream open until ``close(reason:)``.
-    func waitUntilClosed() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let closed = state.withLock { state -> Bool in
-                if state.closedReason != nil { return true }
-                state.closeWaiters.append(continuation)
-                return false
-            }
-            if closed { continuation.resume() }
+    /// Queues a frame for the peer; frames queued before the stream opens go out first.
+    func send(_ message: Protos_ChaincodeMessage) throws {
+        guard outbox.enqueue(message) else {
+            throw ShimError.disconnected(state.withLock { $0.closedReason } ?? "the stream is closed")
         }
-    }
-
-    /// Writes a frame to the peer.
-    func send(_ message: Protos_ChaincodeMessage) async throws {
-        try await state.withLock { try Self.openWriter($0) }.write(message)
-    }
-
-    private static func openWriter(_ state: borrowing State) throws -> RPCWriter<Protos_ChaincodeMessage> {
-        if let reason = state.closedReason { throw ShimError.disconnected(reason) }
-        guard let writer = state.writer else { throw ShimError.disconnected("the stream is not open yet") }
-        return writer
     }
 
     /// Sends a request of `type` for a transaction and returns the RESPONSE payload; ERROR throws.
     func request(_ type: Protos_ChaincodeMessage.TypeEnum, payload: Data, txid: String, channel: String) async throws -> Data {
         let key = Key(channel: channel, txid: txid)
-        // Reserve the slot before writing: the answer can arrive before write() returns.
-        let writer = try state.withLock { state -> RPCWriter<Protos_ChaincodeMessage> in
-            let writer = try Self.openWriter(state)
+        // Reserve the slot before sending: the answer can arrive before this task waits for it.
+        try state.withLock { state in
+            if let reason = state.closedReason { throw ShimError.disconnected(reason) }
             guard state.waiting[key] == nil else {
                 throw ShimError.protocolViolation("another request is pending for transaction \(txid)")
             }
             state.waiting[key] = .sent
-            return writer
         }
         do {
-            try await writer.write(Protos_ChaincodeMessage(type: type, payload: payload, txid: txid, channelID: channel))
+            try send(Protos_ChaincodeMessage(type: type, payload: payload, txid: txid, channelID: channel))
         } catch {
             state.withLock { _ = $0.waiting.removeValue(forKey: key) }
-            throw ShimError.disconnected("\(error)")
+            throw error
         }
         let reply = try await withCheckedThrowingContinuation { continuation in
             state.withLock { state in
@@ -115,21 +97,16 @@ final class PeerConnection: Sendable {
 
     /// The stream ended: fail pending requests and let the request stream finish.
     func close(reason: String) {
-        let (waiters, closeWaiters) = state.withLock { state in
-            guard state.closedReason == nil else { return ([CheckedContinuation<Protos_ChaincodeMessage, any Error>](), [CheckedContinuation<Void, Never>]()) }
+        let waiters = state.withLock { state -> [CheckedContinuation<Protos_ChaincodeMessage, any Error>] in
+            guard state.closedReason == nil else { return [] }
             state.closedReason = reason
-            state.writer = nil
-            defer {
-                state.waiting.removeAll()
-                state.closeWaiters.removeAll()
-            }
-            let awaited = state.waiting.values.compactMap { slot -> CheckedContinuation<Protos_ChaincodeMessage, any Error>? in
+            defer { state.waiting.removeAll() }
+            return state.waiting.values.compactMap { slot in
                 if case .awaited(let continuation) = slot { return continuation }
                 return nil
             }
-            return (awaited, state.closeWaiters)
         }
+        outbox.close()
         for waiter in waiters { waiter.resume(throwing: ShimError.disconnected(reason)) }
-        for waiter in closeWaiters { waiter.resume() }
     }
 }

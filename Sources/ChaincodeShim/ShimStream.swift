@@ -15,13 +15,11 @@ struct ShimStream<Code: Chaincode>: Sendable {
         let connection = PeerConnection()
         var id = Protos_ChaincodeID()
         id.name = chaincodeID
-        let register = Protos_ChaincodeMessage(type: .register, payload: try id.serializedData())
+        try connection.send(Protos_ChaincodeMessage(type: .register, payload: try id.serializedData()))
 
-        // The request stream stays open until the connection closes; frames are written by whoever has them.
+        // The request stream writes the queued frames, REGISTER first, until the connection closes.
         let request = StreamingClientRequest<Protos_ChaincodeMessage> { writer in
-            connection.attach(writer)
-            try await writer.write(register)
-            await connection.waitUntilClosed()
+            try await connection.drain(into: writer)
         }
         do {
             try await client.register(request: request) { response in
@@ -31,13 +29,16 @@ struct ShimStream<Code: Chaincode>: Sendable {
                         for try await message in response.messages {
                             switch (phase, message.type) {
                             case (_, .keepalive):
-                                try await connection.send(message)
+                                try connection.send(message)
                             case (.created, .registered):
                                 phase = .established
                             case (.established, .ready):
                                 phase = .ready
                             case (.ready, .init_), (.ready, .transaction):
-                                transactions.addTask { await execute(message, connection: connection) }
+                                // The chaincode's code runs where the program runs its tasks, not on the connection's event loop.
+                                transactions.addTask(executorPreference: globalConcurrentExecutor) {
+                                    await execute(message, connection: connection)
+                                }
                             case (.ready, .response), (.ready, .error):
                                 try connection.deliver(message)
                             case (_, .error):
@@ -70,7 +71,7 @@ struct ShimStream<Code: Chaincode>: Sendable {
                 txID: message.txid, channelID: message.channelID, input: input,
                 proposal: message.hasProposal ? message.proposal : nil, connection: connection)
         } catch {
-            try? await connection.send(.error("\(message.type.protoName) failed: \(error)", answering: message))
+            try? connection.send(.error("\(message.type.protoName) failed: \(error)", answering: message))
             return
         }
         var response: ChaincodeResponse
@@ -83,11 +84,11 @@ struct ShimStream<Code: Chaincode>: Sendable {
         do {
             completed.payload = try response.serializedData()
         } catch {
-            try? await connection.send(.error("failed to marshal response: \(error)", answering: message))
+            try? connection.send(.error("failed to marshal response: \(error)", answering: message))
             return
         }
         if let event = stub.event { completed.chaincodeEvent = event }
         // If the stream is gone the peer has already failed this transaction.
-        try? await connection.send(completed)
+        try? connection.send(completed)
     }
 }

@@ -32,8 +32,9 @@ struct ChaincodeSupportService: Protos_ChaincodeSupport.SimpleServiceProtocol {
         }
 
         let registry = self.registry
+        let outbox = ChaincodeMessageOutbox()
         let session = ChaincodeSession(
-            chaincodeID: chaincodeID.name, writer: response, world: world,
+            chaincodeID: chaincodeID.name, outbox: outbox, world: world,
             pageSize: configuration.rangeQueryPageSize, events: events,
             resolve: { try registry.session(for: $0) })
         do {
@@ -45,22 +46,22 @@ struct ChaincodeSupportService: Protos_ChaincodeSupport.SimpleServiceProtocol {
         defer { registry.remove(session) }
 
         do {
-            try await session.send(Protos_ChaincodeMessage(type: .registered))
-            try await session.send(Protos_ChaincodeMessage(type: .ready))
-            registry.markReady(session)
             try await withThrowingDiscardingTaskGroup { group in
+                // Every frame to the chaincode goes through the outbox, so frames ready together are written together.
+                group.addTask { try await outbox.drain(into: response) }
+                session.send(Protos_ChaincodeMessage(type: .registered))
+                session.send(Protos_ChaincodeMessage(type: .ready))
+                registry.markReady(session)
                 if let interval = configuration.keepaliveInterval {
                     group.addTask {
                         while true {
                             try await Task.sleep(for: interval)
-                            try await session.send(Protos_ChaincodeMessage(type: .keepalive))
+                            session.send(Protos_ChaincodeMessage(type: .keepalive))
                         }
                     }
                 }
                 while let message = try await messages.next() {
-                    if let reply = session.handle(message) {
-                        try await response.write(reply)
-                    }
+                    session.handle(message)
                 }
                 group.cancelAll()
             }

@@ -76,7 +76,8 @@ public final class DebugPeer: Sendable {
             transportSecurity: security, config: config)
         let service = ChaincodeSupportService(registry: registry, world: state, events: broadcaster, configuration: configuration)
         let server = GRPCServer(transport: transport, services: [service])
-        let task = Task { try await server.serve() }
+        // Register streams are served on the event loops their connections use (the handlers never block).
+        let task = Task(executorPreference: EventLoopTaskExecutor.singleton) { try await server.serve() }
         let bound: String
         do {
             let listening = try await transport.listeningAddress

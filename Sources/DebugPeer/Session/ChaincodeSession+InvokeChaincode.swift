@@ -15,8 +15,7 @@ extension ChaincodeSession {
             let reason = (error as? StateRequestFailure)?.reason ?? "\(error)"
             reply = .error("INVOKE_CHAINCODE failed: transaction ID: \(message.txid): \(reason)", answering: message)
         }
-        // If the stream is gone, the caller's transaction has failed already.
-        try? await send(reply)
+        send(reply)
     }
 
     private func callChaincode(for message: Protos_ChaincodeMessage) async throws -> Protos_ChaincodeMessage {

@@ -1,6 +1,5 @@
 import ChaincodeProtocol
 import Foundation
-import GRPCCore
 import Synchronization
 
 /// One registered chaincode: its Register stream, and the transactions the peer
@@ -11,7 +10,7 @@ final class ChaincodeSession: Sendable {
     /// The state namespace: the name part of the id (before `:` and `/`).
     let namespace: String
 
-    private let writer: RPCWriter<Protos_ChaincodeMessage>
+    private let outbox: ChaincodeMessageOutbox
     private let world: WorldState
     private let pageSize: Int
     private let events: EventBroadcaster
@@ -27,13 +26,13 @@ final class ChaincodeSession: Sendable {
     }
 
     init(
-        chaincodeID: String, writer: RPCWriter<Protos_ChaincodeMessage>, world: WorldState, pageSize: Int,
+        chaincodeID: String, outbox: ChaincodeMessageOutbox, world: WorldState, pageSize: Int,
         events: EventBroadcaster, resolve: @escaping @Sendable (String) throws -> ChaincodeSession
     ) {
         self.chaincodeID = chaincodeID
         self.resolve = resolve
         self.namespace = Self.namespace(of: chaincodeID)
-        self.writer = writer
+        self.outbox = outbox
         self.world = world
         self.pageSize = pageSize
         self.events = events
@@ -67,11 +66,9 @@ final class ChaincodeSession: Sendable {
             }
             state.transactions[key] = TransactionContext(namespace: namespace, disposition: disposition, proposal: message.proposal)
         }
-        do {
-            try await writer.write(message)
-        } catch {
+        guard outbox.enqueue(message) else {
             state.withLock { _ = $0.transactions.removeValue(forKey: key) }
-            throw DebugPeerError.chaincodeDisconnected(chaincode: chaincodeID, txID: message.txid, reason: "\(error)")
+            throw DebugPeerError.chaincodeDisconnected(chaincode: chaincodeID, txID: message.txid, reason: "the stream is closed")
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
@@ -98,19 +95,17 @@ final class ChaincodeSession: Sendable {
 
     // MARK: - Chaincode → peer
 
-    /// Handles one frame from the chaincode; returns the reply to send, if any.
-    func handle(_ message: Protos_ChaincodeMessage) -> Protos_ChaincodeMessage? {
+    /// Handles one frame from the chaincode, sending the reply it calls for, if any.
+    func handle(_ message: Protos_ChaincodeMessage) {
         switch message.type {
         case .keepalive:
-            return nil
+            break
         case .completed, .error:
             finish(message)
-            return nil
         case .invokeChaincode:
             Task { await self.invokeChaincode(message) }
-            return nil
         default:
-            return state.withLock { state in reply(to: message, state: &state) }
+            send(state.withLock { state in reply(to: message, state: &state) })
         }
     }
 
@@ -200,6 +195,7 @@ final class ChaincodeSession: Sendable {
 
     /// The stream ended: every transaction still waiting fails with `reason`.
     func close(reason: String) {
+        outbox.close()
         state.withLock { state in
             guard state.closedReason == nil else { return }
             state.closedReason = reason
@@ -215,8 +211,9 @@ final class ChaincodeSession: Sendable {
         }
     }
 
-    /// Sends a frame the peer originates (REGISTERED, READY, KEEPALIVE).
-    func send(_ message: Protos_ChaincodeMessage) async throws {
-        try await writer.write(message)
+    /// Queues a frame for the chaincode; once the stream is gone it is dropped (``close(reason:)`` has
+    /// failed the transactions waiting for answers by then).
+    func send(_ message: Protos_ChaincodeMessage) {
+        _ = outbox.enqueue(message)
     }
 }
