@@ -62,6 +62,7 @@ struct ChaincodeSupportService: Protos_ChaincodeSupport.SimpleServiceProtocol {
                 }
                 while let message = try await messages.next() {
                     session.handle(message)
+                    await outbox.waitForRoom()
                 }
                 group.cancelAll()
             }
