@@ -16,7 +16,7 @@ public enum LaunchCodePages {
     /// (relocated constants, a debugger's breakpoints) are private copies and stay; writable mappings are never
     /// touched. Does nothing where `/proc/self/pagemap` cannot be read.
     public static func release() {
-        guard let maps = readWhole("/proc/self/maps") else { return }
+        guard let maps = ProcFile.read("/proc/self/maps") else { return }
         let pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC)
         guard pagemap >= 0 else { return }
         defer { close(pagemap) }
@@ -25,21 +25,6 @@ public enum LaunchCodePages {
             for run in mapping.fileCopyRuns(pagemap: pagemap) {
                 _ = madvise(UnsafeMutableRawPointer(bitPattern: run.lowerBound), run.count, MADV_DONTNEED)
             }
-        }
-    }
-
-    /// A `/proc` file read to its end (its size is given as 0, and it comes a page per read).
-    private static func readWhole(_ path: String) -> String? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var contents: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16384)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count == 0 { return String(decoding: contents, as: UTF8.self) }
-            if count < 0 && errno != EINTR { return nil }
-            if count > 0 { contents.append(contentsOf: chunk[..<count]) }
         }
     }
 }

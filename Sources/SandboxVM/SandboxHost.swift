@@ -124,7 +124,7 @@ public struct SandboxHost: Sendable {
     /// from outside them (a debug k8svm's toolchain under /opt, say), and the runtime of the `swift` in PATH.
     private static func withRuntimeLibraries(_ paths: [String], environment: [String: String]) -> [String] {
         var directories: [String] = []
-        let maps = (try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8)) ?? ""
+        let maps = ProcFile.read("/proc/self/maps") ?? ""
         for line in maps.split(separator: "\n") {
             guard let slash = line.firstIndex(of: "/"), line[slash...].contains(".so") else { continue }
             directories.append((String(line[slash...]) as NSString).deletingLastPathComponent)

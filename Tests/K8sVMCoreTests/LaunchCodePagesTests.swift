@@ -22,6 +22,15 @@ import Testing
         }
     }
 
+    @Test func procFilesAreReadToTheirEnd() throws {
+        // This process's map is longer than the one page a single read gives; its last lines (the stack and the
+        // kernel's pages) do not change between two reads.
+        let maps = try #require(ProcFile.read("/proc/self/maps"))
+        let reference = try #require(try FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/self/maps")).readToEnd())
+        #expect(maps.utf8.count > 4096)
+        #expect(maps.split(separator: "\n").last == String(decoding: reference, as: UTF8.self).split(separator: "\n").last)
+    }
+
     @Test func pagesTheProcessChangedSurviveARelease() throws {
         // One page changed before the mapping was made read-only, as the dynamic loader leaves relocated constants:
         // that page is the process's own copy and must keep the change.
