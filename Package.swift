@@ -73,7 +73,8 @@ let package = Package(
             ]
         ),
         .target(name: "LocalVM", dependencies: ["K8sVMCore", "CLaunch"]),
-        .target(name: "K8sVMBuilder", dependencies: ["K8sVMCore", "LocalVM", "KubernetesVM", "SandboxVM"]),
+        .target(name: "K8sVMBuilder", dependencies: ["K8sVMCore", "LocalVM", "KubernetesVM", "SandboxVM",
+                                                     .product(name: "NIOCore", package: "swift-nio")]),
         .target(
             name: "KubernetesClient",
             dependencies: [

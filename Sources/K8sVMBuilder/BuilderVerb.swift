@@ -1,5 +1,6 @@
 import Foundation
 import K8sVMCore
+import NIOCore
 
 /// The four programs of Fabric's external-builder contract, each with the peer's exact argv.
 ///
@@ -24,6 +25,12 @@ public enum BuilderVerb: String, CaseIterable, Sendable {
 
     public var usage: String { "\(rawValue) \(argumentNames.joined(separator: " "))" }
 
+    /// A verb talks to one API server or registry at a time, which one event-loop thread serves; NIO would start one
+    /// per core, and a `run` waits for days on nodes with many.
+    private static func useOneEventLoop() {
+        NIOSingletons.groupLoopCountSuggestion = 1
+    }
+
     /// Runs the verb and returns the process exit code; every failure is one line on stderr.
     ///
     /// Synchronous on purpose: `detect` and `release` never start the concurrency runtime.
@@ -36,6 +43,7 @@ public enum BuilderVerb: String, CaseIterable, Sendable {
             case .detect:
                 return try Detect(context: context).run(sourceDirectory: directories[0], metadataDirectory: directories[1])
             case .build:
+                Self.useOneEventLoop()
                 try BlockingTask.run {
                     try await Build(context: context).run(
                         sourceDirectory: directories[0], metadataDirectory: directories[1], buildDirectory: directories[2])
@@ -43,6 +51,7 @@ public enum BuilderVerb: String, CaseIterable, Sendable {
             case .release:
                 try Release().run(buildDirectory: directories[0], releaseDirectory: directories[1])
             case .run:
+                Self.useOneEventLoop()
                 TerminationSignals.shared.install()
                 return try BlockingTask.run {
                     try await Run(context: context).run(buildDirectory: directories[0], runMetadataDirectory: directories[1])
