@@ -60,8 +60,14 @@ struct ChaincodeSupportService: Protos_ChaincodeSupport.SimpleServiceProtocol {
                         }
                     }
                 }
+                let persisting = world.fileURL != nil
                 while let message = try await messages.next() {
-                    session.handle(message)
+                    if persisting && message.type == .completed {
+                        // The commit saves the state file: that write blocks a worker thread, not the event loop.
+                        await withTaskExecutorPreference(globalConcurrentExecutor) { session.handle(message) }
+                    } else {
+                        session.handle(message)
+                    }
                     await outbox.waitForRoom()
                 }
                 group.cancelAll()
