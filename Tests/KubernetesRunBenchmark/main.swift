@@ -6,7 +6,7 @@ import Foundation
 // while the chaincode runs (what a peer Pod pays per running chaincode). Prints a markdown table.
 //   swift run -c release KubernetesRunBenchmark --k8svm PATH [--runs N] [--json] [--run-under "COMMAND ARGS"]
 // With --json it prints one JSON object instead of the table (for bench/run.py). With --run-under, `bin/run` is started
-// under that command (a profiler, as scripts/order-hot-code.sh does).
+// under that command (a profiler, as scripts/order-hot-code.py does).
 
 func option(_ name: String) -> String? {
     let arguments = CommandLine.arguments
@@ -96,11 +96,11 @@ try write("""
     {"chaincode_id":"sleeper:1","peer_address":"127.0.0.1:7052","mspid":"Org1MSP","client_cert":"","client_key":"","root_cert":""}
     """, to: work + "/run/chaincode.json")
 
+let runUnder = option("--run-under")?.split(separator: " ").map(String.init) ?? []
 var requests: [Double] = [], resident: [Double] = [], anonymous: [Double] = [], filePages: [Double] = []
 for _ in 0..<runs {
     let before = fake.requests.count
     let run = Process()
-    let runUnder = option("--run-under")?.split(separator: " ").map(String.init) ?? []
     let command = runUnder + [builder + "/bin/run", work + "/bld", work + "/run"]
     run.executableURL = URL(fileURLWithPath: command[0])
     run.arguments = Array(command.dropFirst())
