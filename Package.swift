@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "k8svm", targets: ["k8svm"]),
         .library(name: "K8sVMCore", targets: ["K8sVMCore"]),
+        .library(name: "PeerContract", targets: ["PeerContract"]),
         .library(name: "ChaincodeArchive", targets: ["ChaincodeArchive"]),
         .library(name: "LocalVM", targets: ["LocalVM"]),
         .library(name: "ChaincodeProtocol", targets: ["ChaincodeProtocol"]),
@@ -38,10 +39,11 @@ let package = Package(
             name: "CArchive",
             providers: [.apt(["libarchive-dev"])]
         ),
+        .target(name: "PeerContract"),
         .target(
             name: "K8sVMCore",
             dependencies: [
-                "CLaunch",
+                "CLaunch", "PeerContract",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -49,32 +51,25 @@ let package = Package(
         .target(
             name: "ChaincodeArchive",
             dependencies: ["CArchive", "CArchiveTrim", "K8sVMCore", .product(name: "Crypto", package: "swift-crypto")],
-            // Release: libarchive is linked statically, so only its tar and gzip code comes along (see CArchiveTrim)
-            // and a `detect` loads no shared library beyond libc, libm, libz and libgcc_s. Debug builds use the
-            // shared library.
-            linkerSettings: [
-                .unsafeFlags(["-Xlinker", "-Bstatic", "-Xlinker", "-larchive", "-Xlinker", "-Bdynamic"],
-                             .when(configuration: .release)),
-                .linkedLibrary("archive", .when(configuration: .debug)),
-                .linkedLibrary("z"),
-            ]
+            // No unsafe flags in a library (SwiftPM refuses them in dependencies): the release k8svm links libarchive
+            // statically through its own link directory (Sources/k8svm/link/libarchive.so).
+            linkerSettings: [.linkedLibrary("archive"), .linkedLibrary("z")]
         ),
         .target(name: "CArchiveTrim", cSettings: [.define("K8SVM_STATIC_LIBARCHIVE", .when(configuration: .release))]),
         .target(name: "CLaunch"),
         .target(name: "CSandbox"),
-        .target(name: "SandboxVM", dependencies: ["K8sVMCore", "LocalVM", "CSandbox"]),
+        .target(name: "SandboxVM", dependencies: ["K8sVMCore", "PeerContract", "LocalVM", "CSandbox"]),
         .target(
             name: "SandboxService",
             dependencies: [
-                "SandboxVM", "K8sVMCore", "DevMode", "DebugPeer", "DebugPeerAPI", "ChaincodeArchive",
+                "SandboxVM", "K8sVMCore", "PeerContract", "DevMode", "DebugPeer", "DebugPeerAPI", "ChaincodeArchive",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "LocalVM", dependencies: ["K8sVMCore", "CLaunch"]),
-        .target(name: "K8sVMBuilder", dependencies: ["K8sVMCore", "LocalVM", "KubernetesVM", "SandboxVM",
-                                                     .product(name: "NIOCore", package: "swift-nio")]),
+        .target(name: "LocalVM", dependencies: ["K8sVMCore", "PeerContract", "CLaunch"]),
+        .target(name: "K8sVMBuilder", dependencies: ["K8sVMCore", "PeerContract", .product(name: "NIOCore", package: "swift-nio")]),
         .target(
             name: "KubernetesClient",
             dependencies: [
@@ -100,7 +95,7 @@ let package = Package(
         .target(
             name: "KubernetesVM",
             dependencies: [
-                "K8sVMCore", "KubernetesClient", "OCIRegistry", "ImageBuild",
+                "K8sVMCore", "PeerContract", "KubernetesClient", "OCIRegistry", "ImageBuild",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -131,7 +126,7 @@ let package = Package(
         .target(
             name: "DebugPeer",
             dependencies: [
-                "ChaincodeProtocol",
+                "ChaincodeProtocol", "PeerContract",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -143,7 +138,7 @@ let package = Package(
         .target(
             name: "ChaincodeShim",
             dependencies: [
-                "ChaincodeProtocol",
+                "ChaincodeProtocol", "PeerContract",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -160,7 +155,7 @@ let package = Package(
         ),
         .target(
             name: "DevMode",
-            dependencies: ["K8sVMCore", "LocalVM", "DebugPeer", "DebugPeerAPI"]
+            dependencies: ["K8sVMCore", "PeerContract", "LocalVM", "DebugPeer", "DebugPeerAPI"]
         ),
         .executableTarget(
             name: "AssetTransferExample",
@@ -184,7 +179,9 @@ let package = Package(
             exclude: ["link"],
             // The release binary is copied into peer images: no Swift runtime or libstdc++ needed there, and a
             // `detect` starts in a few milliseconds: no PIE relocations, unused code dropped, no symbol table exported
-            // for the dynamic loader to search, libstdc++ linked in (`link/libstdc++.so` hides the shared one).
+            // for the dynamic loader to search, libstdc++ and libarchive linked in (`link/libstdc++.so` hides the
+            // shared libstdc++; `link/libarchive.so` names the static libarchive, so only its tar and gzip code comes
+            // along, see CArchiveTrim, and a `detect` loads no shared library beyond libc, libm, libz and libgcc_s).
             // lld places the functions a `run` executes together (`link/hot-code.order`, from
             // scripts/order-hot-code.py; scripts/build-release.sh gives each function a section lld can move).
             linkerSettings: [.unsafeFlags(["-static-stdlib", "-use-ld=lld", "-Xlinker", "--gc-sections", "-Xclang-linker", "-no-pie",
@@ -199,8 +196,8 @@ let package = Package(
                              .linkedLibrary("_FoundationCShims", .when(configuration: .release)),
                              .linkedLibrary("_FoundationICU", .when(configuration: .release))]
         ),
-        .testTarget(name: "K8sVMCoreTests", dependencies: ["K8sVMCore"]),
-        .testTarget(name: "KubernetesTests", dependencies: ["KubernetesClient", "KubernetesVM", "K8sVMCore", "FakeKubeAPIServer"]),
+        .testTarget(name: "K8sVMCoreTests", dependencies: ["K8sVMCore", "PeerContract"]),
+        .testTarget(name: "KubernetesTests", dependencies: ["KubernetesClient", "KubernetesVM", "K8sVMCore", "PeerContract", "FakeKubeAPIServer"]),
         .target(
             name: "FakeKubeAPIServer",
             dependencies: [
@@ -249,7 +246,7 @@ let package = Package(
         .testTarget(
             name: "DebugPeerTests",
             dependencies: [
-                "DebugPeer", "DebugPeerAPI", "ChaincodeShim", "ChaincodeProtocol", "AssetTransferExample",
+                "DebugPeer", "DebugPeerAPI", "ChaincodeShim", "ChaincodeProtocol", "PeerContract", "AssetTransferExample",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "NIOCore", package: "swift-nio"),

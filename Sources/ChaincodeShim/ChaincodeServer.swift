@@ -1,3 +1,4 @@
+import PeerContract
 import ChaincodeProtocol
 import Foundation
 import GRPCCore
@@ -78,10 +79,10 @@ public enum ChaincodeServer {
     private static func security(_ configuration: ShimConfiguration) -> HTTP2ClientTransport.Posix.TransportSecurity {
         guard let tls = configuration.tls else { return .plaintext }
         return .mTLS(
-            certificateChain: [.bytes(Array(tls.clientCertificatePEM.utf8), format: .pem)],
-            privateKey: .bytes(Array(tls.clientKeyPEM.utf8), format: .pem)
+            certificateChain: [.bytes(Array(tls.clientCertificate.utf8), format: .pem)],
+            privateKey: .bytes(Array(tls.clientKey.utf8), format: .pem)
         ) { config in
-            config.trustRoots = .certificates([.bytes(Array(tls.rootCertificatePEM.utf8), format: .pem)])
+            config.trustRoots = .certificates([.bytes(Array(tls.rootCertificate.utf8), format: .pem)])
         }
     }
 }

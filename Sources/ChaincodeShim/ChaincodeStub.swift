@@ -21,18 +21,18 @@ public final class ChaincodeStub: Sendable {
     /// The proposal as the peer sent it.
     public let signedProposal: Protos_SignedProposal?
 
-    private let connection: PeerConnection
+    private let endpoint: ShimStreamEndpoint
     private let pendingEvent = Mutex<Protos_ChaincodeEvent?>(nil)
 
     init(
         txID: String, channelID: String, input: Protos_ChaincodeInput, proposal: Protos_SignedProposal?,
-        connection: PeerConnection
+        endpoint: ShimStreamEndpoint
     ) throws {
         self.txID = txID
         self.channelID = channelID
         self.args = input.args
         self.signedProposal = proposal
-        self.connection = connection
+        self.endpoint = endpoint
         let details = try proposal.map(ProposalDetails.init) ?? ProposalDetails()
         self.transient = details.transient
         self.creator = details.creator
@@ -92,7 +92,7 @@ public final class ChaincodeStub: Sendable {
         request.startKey = startKey.isEmpty ? "\u{01}" : startKey
         request.endKey = endKey
         let firstPage = try Protos_QueryResponse(serializedBytes: try await send(.getStateByRange, request))
-        return StateQueryResults(firstPage: firstPage, connection: connection, txid: txID, channel: channelID)
+        return StateQueryResults(firstPage: firstPage, endpoint: endpoint, txid: txID, channel: channelID)
     }
 
     /// The metadata entries of `key` (e.g. `VALIDATION_PARAMETER`).
@@ -150,6 +150,6 @@ public final class ChaincodeStub: Sendable {
     var event: Protos_ChaincodeEvent? { pendingEvent.withLock { $0 } }
 
     private func send(_ type: Protos_ChaincodeMessage.TypeEnum, _ request: some SwiftProtobufMessage) async throws -> Data {
-        try await connection.request(type, payload: try request.serializedData(), txid: txID, channel: channelID)
+        try await endpoint.request(type, payload: try request.serializedData(), txid: txID, channel: channelID)
     }
 }

@@ -1,3 +1,4 @@
+import PeerContract
 import Foundation
 
 /// Where and how a chaincode process dials its peer, read exactly as the Go shim
@@ -15,29 +16,13 @@ public struct ShimConfiguration: Sendable, Equatable {
     /// The peer's port.
     public var peerPort: Int
     /// Mutual TLS material; nil for plaintext.
-    public var tls: TLS?
+    public var tls: TLSMaterial?
     /// `CORE_PEER_LOCALMSPID`, if set.
     public var mspID: String?
 
-    /// PEM material for mutual TLS.
-    public struct TLS: Sendable, Equatable {
-        /// The CA certificate(s) the peer's server certificate must chain to.
-        public var rootCertificatePEM: String
-        /// This chaincode's client certificate.
-        public var clientCertificatePEM: String
-        /// This chaincode's client private key.
-        public var clientKeyPEM: String
-
-        /// Creates TLS material from PEM strings.
-        public init(rootCertificatePEM: String, clientCertificatePEM: String, clientKeyPEM: String) {
-            self.rootCertificatePEM = rootCertificatePEM
-            self.clientCertificatePEM = clientCertificatePEM
-            self.clientKeyPEM = clientKeyPEM
-        }
-    }
 
     /// Creates a configuration directly (tests, embedding).
-    public init(chaincodeID: String, peerHost: String, peerPort: Int, tls: TLS? = nil, mspID: String? = nil) {
+    public init(chaincodeID: String, peerHost: String, peerPort: Int, tls: TLSMaterial? = nil, mspID: String? = nil) {
         self.chaincodeID = chaincodeID
         self.peerHost = peerHost
         self.peerPort = peerPort
@@ -87,7 +72,7 @@ public struct ShimConfiguration: Sendable, Equatable {
         }
         return ShimConfiguration(
             chaincodeID: chaincodeID, peerHost: host, peerPort: port,
-            tls: TLS(rootCertificatePEM: root, clientCertificatePEM: cert, clientKeyPEM: key), mspID: mspID)
+            tls: TLSMaterial(clientCertificate: cert, clientKey: key, rootCertificate: root), mspID: mspID)
     }
 
     /// The value of `-peer.address` / `--peer.address`, as `=VALUE` or as the next argument.

@@ -12,14 +12,14 @@ struct ShimStream<Code: Chaincode>: Sendable {
     private enum Phase { case created, established, ready }
 
     func run(_ client: Protos_ChaincodeSupport.Client<some ClientTransport>) async throws {
-        let connection = PeerConnection()
+        let endpoint = ShimStreamEndpoint()
         var id = Protos_ChaincodeID()
         id.name = chaincodeID
-        try connection.send(Protos_ChaincodeMessage(type: .register, payload: try id.serializedData()))
+        try endpoint.send(Protos_ChaincodeMessage(type: .register, payload: try id.serializedData()))
 
-        // The request stream writes the queued frames, REGISTER first, until the connection closes.
+        // The request stream writes the queued frames, REGISTER first, until the endpoint closes.
         let request = StreamingClientRequest<Protos_ChaincodeMessage> { writer in
-            try await connection.drain(into: writer)
+            try await endpoint.drain(into: writer)
         }
         do {
             try await client.register(request: request) { response in
@@ -29,18 +29,18 @@ struct ShimStream<Code: Chaincode>: Sendable {
                         for try await message in response.messages {
                             switch (phase, message.type) {
                             case (_, .keepalive):
-                                try connection.send(message)
+                                try endpoint.send(message)
                             case (.created, .registered):
                                 phase = .established
                             case (.established, .ready):
                                 phase = .ready
                             case (.ready, .init_), (.ready, .transaction):
-                                // The chaincode's code runs where the program runs its tasks, not on the connection's event loop.
+                                // The chaincode's code runs where the program runs its tasks, not on the stream's event loop.
                                 transactions.addTask(executorPreference: globalConcurrentExecutor) {
-                                    await execute(message, connection: connection)
+                                    await execute(message, endpoint: endpoint)
                                 }
                             case (.ready, .response), (.ready, .error):
-                                try connection.deliver(message)
+                                try endpoint.deliver(message)
                             case (_, .error):
                                 throw ShimError.peer(String(decoding: message.payload, as: UTF8.self))
                             default:
@@ -49,29 +49,29 @@ struct ShimStream<Code: Chaincode>: Sendable {
                         }
                     } catch {
                         // Fail pending requests first so running transactions can finish.
-                        connection.close(reason: "\(error)")
+                        endpoint.close(reason: "\(error)")
                         throw error
                     }
-                    connection.close(reason: "the peer ended the stream")
+                    endpoint.close(reason: "the peer ended the stream")
                 }
             }
         } catch {
-            connection.close(reason: "\(error)")
+            endpoint.close(reason: "\(error)")
             throw error
         }
-        connection.close(reason: "the peer ended the stream")
+        endpoint.close(reason: "the peer ended the stream")
     }
 
     /// Runs one INIT/TRANSACTION and answers COMPLETED (with the response and event) or ERROR.
-    private func execute(_ message: Protos_ChaincodeMessage, connection: PeerConnection) async {
+    private func execute(_ message: Protos_ChaincodeMessage, endpoint: ShimStreamEndpoint) async {
         let stub: ChaincodeStub
         do {
             let input = try Protos_ChaincodeInput(serializedBytes: message.payload)
             stub = try ChaincodeStub(
                 txID: message.txid, channelID: message.channelID, input: input,
-                proposal: message.hasProposal ? message.proposal : nil, connection: connection)
+                proposal: message.hasProposal ? message.proposal : nil, endpoint: endpoint)
         } catch {
-            try? connection.send(.error("\(message.type.protoName) failed: \(error)", answering: message))
+            try? endpoint.send(.error("\(message.type.protoName) failed: \(error)", answering: message))
             return
         }
         var response: ChaincodeResponse
@@ -84,11 +84,11 @@ struct ShimStream<Code: Chaincode>: Sendable {
         do {
             completed.payload = try response.serializedData()
         } catch {
-            try? connection.send(.error("failed to marshal response: \(error)", answering: message))
+            try? endpoint.send(.error("failed to marshal response: \(error)", answering: message))
             return
         }
         if let event = stub.event { completed.chaincodeEvent = event }
         // If the stream is gone the peer has already failed this transaction.
-        try? connection.send(completed)
+        try? endpoint.send(completed)
     }
 }

@@ -16,12 +16,12 @@ public struct StateQueryResults: AsyncSequence, Sendable {
     public typealias Element = StateRecord
 
     let firstPage: Protos_QueryResponse
-    let connection: PeerConnection
+    let endpoint: ShimStreamEndpoint
     let txid: String
     let channel: String
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(page: firstPage, connection: connection, txid: txid, channel: channel)
+        Iterator(page: firstPage, endpoint: endpoint, txid: txid, channel: channel)
     }
 
     /// Walks the pages; not shareable between tasks.
@@ -29,13 +29,13 @@ public struct StateQueryResults: AsyncSequence, Sendable {
         var page: Protos_QueryResponse
         var index = 0
         var finished = false
-        let connection: PeerConnection
+        let endpoint: ShimStreamEndpoint
         let txid: String
         let channel: String
 
-        init(page: Protos_QueryResponse, connection: PeerConnection, txid: String, channel: String) {
+        init(page: Protos_QueryResponse, endpoint: ShimStreamEndpoint, txid: String, channel: String) {
             self.page = page
-            self.connection = connection
+            self.endpoint = endpoint
             self.txid = txid
             self.channel = channel
         }
@@ -50,7 +50,7 @@ public struct StateQueryResults: AsyncSequence, Sendable {
                 if page.hasMore_p {
                     var request = Protos_QueryStateNext()
                     request.id = page.id
-                    let payload = try await connection.request(
+                    let payload = try await endpoint.request(
                         .queryStateNext, payload: try request.serializedData(), txid: txid, channel: channel)
                     page = try Protos_QueryResponse(serializedBytes: payload)
                     index = 0
@@ -67,7 +67,7 @@ public struct StateQueryResults: AsyncSequence, Sendable {
             finished = true
             var request = Protos_QueryStateClose()
             request.id = page.id
-            _ = try await connection.request(.queryStateClose, payload: try request.serializedData(), txid: txid, channel: channel)
+            _ = try await endpoint.request(.queryStateClose, payload: try request.serializedData(), txid: txid, channel: channel)
         }
     }
 }

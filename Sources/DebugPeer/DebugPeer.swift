@@ -2,6 +2,7 @@ import ChaincodeProtocol
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import PeerContract
 import Synchronization
 
 /// An embedded Fabric peer for development: it serves
@@ -127,15 +128,17 @@ public final class DebugPeer: Sendable {
 
     /// The `chaincode.json` a peer hands to `bin/run` for `chaincodeID`, with a
     /// fresh client certificate when TLS is on. Fails when the peer is not running.
-    public func launchConfiguration(chaincodeID: String) throws -> ChaincodeLaunchConfiguration {
+    public func launchConfiguration(chaincodeID: String) throws -> PeerConnection {
         guard let address else { throw DebugPeerError.notRunning }
         guard configuration.tlsEnabled else {
-            return ChaincodeLaunchConfiguration(chaincodeID: chaincodeID, peerAddress: address, mspID: configuration.mspID)
+            return PeerConnection(chaincodeID: chaincodeID, peerAddress: address, mspID: configuration.mspID)
         }
         let client = try certificateAuthority.issue(
             commonName: chaincodeID, usage: .client, validFor: configuration.clientCertificateValidity)
-        return ChaincodeLaunchConfiguration(
-            chaincodeID: chaincodeID, peerAddress: address, clientCert: client.certificatePEM,
-            clientKey: client.privateKeyPEM, rootCert: certificateAuthority.certificatePEM, mspID: configuration.mspID)
+        return PeerConnection(
+            chaincodeID: chaincodeID, peerAddress: address,
+            tls: TLSMaterial(clientCertificate: client.certificatePEM, clientKey: client.privateKeyPEM,
+                             rootCertificate: certificateAuthority.certificatePEM),
+            mspID: configuration.mspID)
     }
 }

@@ -37,10 +37,7 @@ let peer = try DebugPeer(configuration: DebugPeerConfiguration(port: 0, tlsEnabl
 try await peer.start()
 let launch = try peer.launchConfiguration(chaincodeID: "counter:1.0")
 let parts = launch.peerAddress.split(separator: ":")
-let shimTLS = launch.tlsEnabled
-    ? ShimConfiguration.TLS(rootCertificatePEM: launch.rootCert, clientCertificatePEM: launch.clientCert, clientKeyPEM: launch.clientKey)
-    : nil
-let configuration = ShimConfiguration(chaincodeID: "counter:1.0", peerHost: String(parts[0]), peerPort: Int(parts[1])!, tls: shimTLS)
+let configuration = ShimConfiguration(chaincodeID: "counter:1.0", peerHost: String(parts[0]), peerPort: Int(parts[1])!, tls: launch.tls)
 let registrationStart = ContinuousClock.now
 let chaincode = Task { try await ChaincodeServer.run(Counter(), configuration: configuration) }
 await peer.waitForRegistration(of: "counter:1.0")

@@ -41,6 +41,11 @@ public enum DevChaincodeSource: Sendable, Equatable {
         }
     }
 
+    /// True for Go source, which `--debug` starts under `dlv` when it is installed.
+    public var isGo: Bool {
+        if case .golang = self { true } else { false }
+    }
+
     /// The chaincode name used when none is given: the directory's or executable's name.
     public var defaultName: String {
         let last = watchedPath.split(separator: "/").last.map(String.init) ?? "chaincode"
@@ -50,23 +55,21 @@ public enum DevChaincodeSource: Sendable, Equatable {
         return last
     }
 
-    /// Builds (or locates) the executable; the record's executable is an absolute path.
-    public func build(scratchDirectory: String, environment: [String: String]) async throws -> BuildRecord {
+    /// Builds (or locates) the executable, named by an absolute path.
+    public func build(scratchDirectory: String, environment: [String: String]) async throws -> ExecutableBuild {
         switch self {
         case .binary(let executable):
-            return BuildRecord(backend: "dev", type: .binary, label: defaultName, executable: executable,
-                               arguments: BuildRecord.goStartArguments)
+            return ExecutableBuild(executable: executable)
         case .golang(let directory):
-            let vm = LocalProcessVM(configuration: Configuration.Local(), environment: environment)
-            var record = try await vm.build(BuildRequest(
+            let vm = LocalProcessVM(settings: LocalSettings(), environment: environment)
+            let record = try await vm.build(BuildRequest(
                 sourceDirectory: directory, metadata: PackageMetadata(type: .golang, label: defaultName, path: "."),
                 buildDirectory: scratchDirectory))
-            record.executable = scratchDirectory + "/" + (record.executable ?? "chaincode")
-            return record
+            var build = try record.build(ExecutableBuild.self, madeBy: vm.backend)
+            build.executable = build.executablePath(inBuildDirectory: scratchDirectory)
+            return build
         case .swift(let directory):
-            let executable = try await SwiftPackageBuild(directory: directory, environment: environment).run()
-            return BuildRecord(backend: "dev", type: .binary, label: defaultName, executable: executable,
-                               arguments: BuildRecord.goStartArguments)
+            return ExecutableBuild(executable: try await SwiftPackageBuild(directory: directory, environment: environment).run())
         }
     }
 }

@@ -2,6 +2,7 @@ import DebugPeer
 import Foundation
 import K8sVMCore
 import LocalVM
+import PeerContract
 
 /// `k8svm dev run`: build a chaincode, start the embedded debug peer (or use a real dev-mode peer), launch the
 /// chaincode through the local VM, restart it on source changes, and stop everything on Ctrl-C.
@@ -84,7 +85,7 @@ public struct DevSession: Sendable {
                 while first == nil, let next = await group.next() { first = next }
                 if let (instance, _, _) = launched {
                     // Whatever happened first, the chaincode is stopped before the next one starts.
-                    if case .exited = first {} else { await instance.stop(signal: SIGTERM, grace: .seconds(3)) }
+                    if case .exited = first {} else { await instance.stop(grace: .seconds(3)) }
                 }
                 group.cancelAll()
                 return first ?? .signal(SIGTERM)
@@ -118,25 +119,25 @@ public struct DevSession: Sendable {
     private func launch(source: DevChaincodeSource, name: String, chaincodeID: String, scratch: PrivateDirectory,
                         servers: DevPeerServers?) async throws -> (LocalChaincodeInstance, PrefixedLog, Task<Void, Never>?) {
         say("building \(source.watchedPath)")
-        var record = try await source.build(scratchDirectory: scratch.path, environment: environment)
+        var build = try await source.build(scratchDirectory: scratch.path, environment: environment)
         let connection: PeerConnection
         if let servers {
             // The same chaincode.json a real peer writes, read by the same code as the builder's run.
-            connection = try PeerConnection.decode(try servers.peer.launchConfiguration(chaincodeID: chaincodeID).jsonData(),
+            connection = try PeerConnection.decode(try servers.peer.launchConfiguration(chaincodeID: chaincodeID).encoded(),
                                                    source: "debug peer chaincode.json")
         } else {
             connection = PeerConnection(chaincodeID: chaincodeID, peerAddress: options.peer!)
         }
         if options.debug {
-            let (wrapped, howToAttach) = try DebuggerLaunch.wrap(record, environment: environment)
-            record = wrapped
+            let (wrapped, howToAttach) = try DebuggerLaunch.wrap(build, isGo: source.isGo, environment: environment)
+            build = wrapped
             say("debugger listening on 127.0.0.1:\(DebuggerLaunch.port); \(howToAttach)")
         }
         let log = try PrefixedLog(prefix: "[\(name)] ")
         let instance: LocalChaincodeInstance
         do {
             instance = try await LocalChaincodeInstance.start(
-                record: record, buildDirectory: scratch.path, connection: connection, environment: environment,
+                build: build, buildDirectory: scratch.path, connection: connection, environment: environment,
                 output: .descriptor(log.writeDescriptor))
         } catch {
             log.closeWriteEnd()

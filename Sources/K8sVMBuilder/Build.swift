@@ -10,7 +10,7 @@ struct Build {
         let metadata = try PackageMetadata.load(fromDirectory: metadataDirectory)
         let vm = try context.virtualMachine()
         guard vm.servableTypes().contains(metadata.type) else {
-            throw K8sVMError("backend \(context.configuration.backend.rawValue) cannot build \(metadata.typeName) packages on this host")
+            throw K8sVMError("backend \(vm.backend) cannot build \(metadata.typeName) packages on this host")
         }
         let existing = Set((try? FileManager.default.contentsOfDirectory(atPath: buildDirectory)) ?? [])
         do {

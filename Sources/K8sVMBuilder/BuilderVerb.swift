@@ -33,12 +33,12 @@ public enum BuilderVerb: String, CaseIterable, Sendable {
 
     /// Runs the verb and returns the process exit code; every failure is one line on stderr.
     ///
-    /// Synchronous on purpose: `detect` and `release` never start the concurrency runtime.
-    public func main(arguments: [String], builderDirectory: String?,
-                     environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {
+    /// `makeContext` reads the configuration and names the VM; it runs once the arguments are checked, and its
+    /// errors are the verb's. Synchronous on purpose: `detect` and `release` never start the concurrency runtime.
+    public func main(arguments: [String], makeContext: () throws -> BuilderContext) -> Int32 {
         do {
             let directories = try checkedDirectories(arguments)
-            let context = try BuilderContext(builderDirectory: builderDirectory, environment: environment)
+            let context = try makeContext()
             switch self {
             case .detect:
                 return try Detect(context: context).run(sourceDirectory: directories[0], metadataDirectory: directories[1])

@@ -7,10 +7,11 @@ struct Detect {
 
     func run(sourceDirectory: String, metadataDirectory: String) throws -> Int32 {
         let metadata = try PackageMetadata.load(fromDirectory: metadataDirectory)
-        let servable = try context.virtualMachine().servableTypes()
+        let vm = try context.virtualMachine()
+        let servable = vm.servableTypes()
         guard servable.contains(metadata.type) else {
             let names = servable.map(\.rawValue).sorted().joined(separator: ", ")
-            BuilderLog.line("k8svm detect: not claiming \(metadata.typeName) package \"\(metadata.label)\" (backend \(context.configuration.backend.rawValue) serves: \(names))")
+            BuilderLog.line("k8svm detect: not claiming \(metadata.typeName) package \"\(metadata.label)\" (backend \(vm.backend) serves: \(names))")
             return 1
         }
         return 0

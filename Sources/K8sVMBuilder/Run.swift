@@ -1,9 +1,10 @@
 import K8sVMCore
+import PeerContract
 
 /// `bin/run BUILD_DIR RUN_METADATA_DIR`: starts the chaincode and lives exactly as long as it does.
 ///
-/// SIGTERM, SIGINT and SIGHUP are forwarded to the chaincode (SIGKILL follows after `stopGracePeriod`); the exit code is the
-/// chaincode's own (128 + signal when a signal ended it).
+/// SIGTERM, SIGINT and SIGHUP stop the chaincode (a process gets the signal itself; SIGKILL follows after the
+/// backend's `stopGracePeriod`); the exit code is the chaincode's own (128 + signal when a signal ended it).
 struct Run {
     let context: BuilderContext
 
@@ -12,10 +13,16 @@ struct Run {
         let record = try BuildRecord.read(fromDirectory: buildDirectory)
         let vm = try context.virtualMachine()
         let instance = try await vm.start(record, buildDirectory: buildDirectory, connection: connection)
-        let grace = context.stopGracePeriod
+        let grace = vm.stopGracePeriod
         TerminationSignals.shared.setHandler { signal in
             BuilderLog.line("k8svm run: signal \(signal): stopping chaincode \(connection.chaincodeID)")
-            Task { await instance.stop(signal: signal, grace: grace) }
+            Task {
+                if let process = instance as? any SignalForwarding {
+                    await process.stop(signal: signal, grace: grace)
+                } else {
+                    await instance.stop(grace: grace)
+                }
+            }
         }
         // The launch is over: what the wait needs is a small part of the code the launch touched.
         LaunchCodePages.release()

@@ -1,41 +1,56 @@
 import Foundation
 
-/// What `build` leaves in `BUILD_DIR/k8svm-build.json` for `run`.
+/// What `build` leaves in `BUILD_DIR/k8svm-build.json` for `run`: which backend built the package, and that
+/// backend's own typed record of the build.
 ///
 /// The peer keeps `BUILD_DIR` across restarts and gives `run` nothing else, so everything needed to start the
-/// chaincode is recorded here.
-public struct BuildRecord: Codable, Sendable, Equatable {
+/// chaincode is recorded here. The file is one JSON object: `backend`, `type` and `label`, beside the fields of the
+/// backend's record.
+public struct BuildRecord: Sendable {
     /// The record's file name inside the build directory.
     public static let fileName = "k8svm-build.json"
 
-    public var backend: String
-    public var type: ChaincodeType
-    public var label: String
-    /// For process backends: the executable, relative to the build directory.
-    public var executable: String?
-    /// The start arguments; `${VAR}` names one of the shim's variables (`${CORE_PEER_ADDRESS}`).
-    public var arguments: [String]
-    /// For image backends: the image to run.
-    public var image: ImageReference?
+    /// The backend that made the build.
+    public let backend: String
+    public let type: ChaincodeType
+    public let label: String
+    /// The backend's record, encoded as a JSON object.
+    private let fields: Data
 
-    public init(backend: String, type: ChaincodeType, label: String, executable: String? = nil,
-                arguments: [String], image: ImageReference? = nil) {
+    private struct Envelope: Codable {
+        var backend: String
+        var type: ChaincodeType
+        var label: String
+    }
+
+    /// A record of `build`, made by `backend`.
+    public init<Build: Encodable>(backend: String, type: ChaincodeType, label: String, build: Build) throws {
         self.backend = backend
         self.type = type
         self.label = label
-        self.executable = executable
-        self.arguments = arguments
-        self.image = image
+        self.fields = try JSONEncoder().encode(build)
     }
 
-    /// The Go shim reads the peer address only from this flag; binaries get it too unless they name their own.
-    public static let goStartArguments = ["-peer.address=${CORE_PEER_ADDRESS}"]
+    /// The backend's record, after checking that `backend` made it.
+    public func build<Build: Decodable>(_ kind: Build.Type, madeBy expected: String) throws -> Build {
+        guard backend == expected else {
+            throw K8sVMError("this build was made by the \(backend) backend; the \(expected) backend cannot start it (install the package again with backend \(expected))")
+        }
+        do {
+            return try JSONDecoder().decode(kind, from: fields)
+        } catch {
+            throw K8sVMError("\(Self.fileName) is damaged: \(error)")
+        }
+    }
 
     /// Writes the record into `directory`.
     public func write(toDirectory directory: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(self).write(to: URL(fileURLWithPath: directory + "/" + Self.fileName))
+        var object = (try JSONSerialization.jsonObject(with: fields)) as? [String: Any] ?? [:]
+        object["backend"] = backend
+        object["type"] = type.rawValue
+        object["label"] = label
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        try data.write(to: URL(fileURLWithPath: directory + "/" + Self.fileName))
     }
 
     /// Reads the record `build` left in `directory`.
@@ -45,30 +60,17 @@ public struct BuildRecord: Codable, Sendable, Equatable {
             throw K8sVMError("\(file) is missing: \(directory) was not built by k8svm")
         }
         do {
-            return try JSONDecoder().decode(BuildRecord.self, from: data)
+            let envelope = try JSONDecoder().decode(Envelope.self, from: data)
+            return BuildRecord(backend: envelope.backend, type: envelope.type, label: envelope.label, fields: data)
         } catch {
             throw K8sVMError("\(file) is damaged: \(error)")
         }
     }
 
-    /// `arguments` with each `${NAME}` replaced by that variable's value; unknown names are an error.
-    public func expandedArguments(variables: [(String, String)]) throws -> [String] {
-        try arguments.map { argument in
-            var result = ""
-            var rest = Substring(argument)
-            while let open = rest.range(of: "${") {
-                result += rest[..<open.lowerBound]
-                guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
-                    throw K8sVMError("argument \"\(argument)\" has an unclosed ${")
-                }
-                let name = String(rest[open.upperBound..<close])
-                guard let value = variables.first(where: { $0.0 == name })?.1 else {
-                    throw K8sVMError("argument \"\(argument)\" names ${\(name)}, which is not one of the chaincode's variables")
-                }
-                result += value
-                rest = rest[rest.index(after: close)...]
-            }
-            return result + rest
-        }
+    private init(backend: String, type: ChaincodeType, label: String, fields: Data) {
+        self.backend = backend
+        self.type = type
+        self.label = label
+        self.fields = fields
     }
 }

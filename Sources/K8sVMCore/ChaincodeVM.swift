@@ -1,8 +1,13 @@
+import PeerContract
+
 /// The VM interface: turns a package into a build, and a build into a running chaincode instance.
 ///
 /// Implementations (local process, Kubernetes, sandbox) know nothing of the peer's argv; the builder verbs
 /// (`detect`, `build`, `release`, `run`) know nothing of how a chaincode is run.
 public protocol ChaincodeVM: Sendable {
+    /// The backend's name, as `backend:` selects it and as its build records are tagged.
+    var backend: String { get }
+
     /// The package types this VM can build and run right now, on this host. `detect` claims exactly these.
     func servableTypes() -> Set<ChaincodeType>
 
@@ -10,17 +15,36 @@ public protocol ChaincodeVM: Sendable {
     /// `start` needs later (the caller persists it in the build directory).
     func build(_ request: BuildRequest) async throws -> BuildRecord
 
-    /// Starts a build as a chaincode that dials the peer of `connection`.
+    /// Starts a build as a chaincode that dials the peer of `connection`. A record another backend made is refused.
     func start(_ record: BuildRecord, buildDirectory: String, connection: PeerConnection) async throws -> any ChaincodeInstance
+
+    /// After a stop is asked for, how long the chaincode gets before it is forced to stop.
+    var stopGracePeriod: Duration { get }
 }
 
 /// A started chaincode. It ends by itself, or when stopped.
 public protocol ChaincodeInstance: Sendable {
-    /// Asks the chaincode to stop (`signal` for a process, the backend's equivalent elsewhere) and forces it
-    /// after `grace`.
-    func stop(signal: Int32, grace: Duration) async
+    /// Asks the chaincode to stop (SIGTERM for a process, deleting the Pod on Kubernetes) and forces it after `grace`.
+    func stop(grace: Duration) async
     /// Waits for the chaincode to end and returns how it ended.
     func wait() async -> ExitStatus
+}
+
+/// A chaincode that is a process on this host, so a signal `run` receives can be passed on as it is.
+public protocol SignalForwarding: ChaincodeInstance {
+    /// Sends `signal` to the chaincode and forces it to stop after `grace`.
+    func stop(signal: Int32, grace: Duration) async
+}
+
+/// One implementation of the VM interface as the executable composes it: the name `backend:` selects it by, the
+/// settings sections it reads, and how its VM is made from the configuration.
+public protocol ChaincodeBackend {
+    /// The value of `backend:` that selects it.
+    static var name: String { get }
+    /// The settings it reads.
+    static var settingsSections: [any SettingsSection.Type] { get }
+    /// Its VM for `configuration`.
+    static func makeVM(configuration: Configuration, environment: [String: String]) throws -> any ChaincodeVM
 }
 
 /// What `build` is given: the peer's three directories, with the metadata already read.

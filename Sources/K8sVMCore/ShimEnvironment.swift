@@ -1,4 +1,5 @@
 import Foundation
+import PeerContract
 
 /// How a chaincode process learns where its peer is: the files and variables every official shim reads.
 ///
@@ -50,5 +51,29 @@ public struct ShimEnvironment: Sendable, Equatable {
         variables.append(("CORE_PEER_LOCALMSPID", connection.mspID))
         self.files = files
         self.variables = variables
+    }
+
+    /// The Go shim reads the peer address only from this flag; binaries get it too unless they name their own.
+    public static let goStartArguments = ["-peer.address=${CORE_PEER_ADDRESS}"]
+
+    /// Start arguments with each `${NAME}` replaced by that shim variable's value; another name is an error.
+    public func expanding(_ arguments: [String]) throws -> [String] {
+        try arguments.map { argument in
+            var result = ""
+            var rest = Substring(argument)
+            while let open = rest.range(of: "${") {
+                result += rest[..<open.lowerBound]
+                guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
+                    throw K8sVMError("argument \"\(argument)\" has an unclosed ${")
+                }
+                let name = String(rest[open.upperBound..<close])
+                guard let value = variables.first(where: { $0.0 == name })?.1 else {
+                    throw K8sVMError("argument \"\(argument)\" names ${\(name)}, which is not one of the chaincode's variables")
+                }
+                result += value
+                rest = rest[rest.index(after: close)...]
+            }
+            return result + rest
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import K8sVMCore
 import KubernetesClient
+import PeerContract
 
 /// The chaincode Pod and its TLS Secret, as K8sVM sends them before an operator's pod template is laid over.
 ///
@@ -20,10 +21,10 @@ public struct ChaincodePodSpec: Sendable {
     /// The start arguments; `${VAR}` becomes Kubernetes' `$(VAR)`, expanded from the container's variables.
     public let arguments: [String]
     public let connection: PeerConnection
-    public let settings: Configuration.Kubernetes
+    public let settings: KubernetesSettings
 
     public init(identity: ChaincodePodIdentity, image: ImageReference, arguments: [String], connection: PeerConnection,
-                settings: Configuration.Kubernetes) {
+                settings: KubernetesSettings) {
         self.identity = identity
         self.image = image
         self.arguments = arguments

@@ -267,7 +267,7 @@ public actor KubernetesChaincodeInstance: ChaincodeInstance {
         return .exited(deletedElsewhere && terminated.exitCode == 0 ? 1 : terminated.exitCode)
     }
 
-    public func stop(signal: Int32, grace: Duration) async {
+    public func stop(grace: Duration) async {
         guard !stopping, finished == nil else { return }
         stopping = true
         let seconds = Int((Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18).rounded(.up))

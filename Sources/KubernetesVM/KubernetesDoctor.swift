@@ -45,11 +45,11 @@ public struct KubernetesDoctor: Sendable {
         Permission(verb: $0, group: "batch", resource: "jobs")
     }
 
-    public let settings: Configuration.Kubernetes
-    public let imageBuild: Configuration.ImageBuild
+    public let settings: KubernetesSettings
+    public let imageBuild: ImageBuildSettings
     public let environment: [String: String]
 
-    public init(settings: Configuration.Kubernetes, imageBuild: Configuration.ImageBuild = .init(),
+    public init(settings: KubernetesSettings, imageBuild: ImageBuildSettings = .init(),
                 environment: [String: String]) {
         self.settings = settings
         self.imageBuild = imageBuild

@@ -1,6 +1,7 @@
 import Foundation
 import K8sVMCore
 import KubernetesClient
+import PeerContract
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,17 +11,20 @@ import Glibc
 /// Prebuilt images (`image`/`k8s` packages, fabric-builder-k8s' `image.json`) are "built" by recording the image;
 /// source packages are built into an image in the configured registry (`SourceImageBuild`). Every launch creates a
 /// Pod for the image (`KubernetesChaincodeInstance`).
-public struct KubernetesVM: ChaincodeVM {
-    public let settings: Configuration.Kubernetes
+public struct KubernetesVM: ChaincodeVM, ChaincodeBackend {
+    public static let name = "kubernetes"
+    public static let settingsSections: [any SettingsSection.Type] = [KubernetesSettings.self, ImageBuildSettings.self]
+
+    public let settings: KubernetesSettings
     /// How source packages become images; without a registry, only prebuilt images are served.
-    public let imageBuild: Configuration.ImageBuild
+    public let imageBuild: ImageBuildSettings
     public let environment: [String: String]
     /// Where k8svm's own lines go (the peer logs stderr).
     public let log: @Sendable (String) -> Void
     /// Where the chaincode's log lines go.
     public let output: @Sendable (String) -> Void
 
-    public init(settings: Configuration.Kubernetes, imageBuild: Configuration.ImageBuild = .init(),
+    public init(settings: KubernetesSettings, imageBuild: ImageBuildSettings = .init(),
                 environment: [String: String],
                 log: @escaping @Sendable (String) -> Void = StandardError.line,
                 output: @escaping @Sendable (String) -> Void = StandardError.line) {
@@ -30,6 +34,14 @@ public struct KubernetesVM: ChaincodeVM {
         self.log = log
         self.output = output
     }
+
+    public static func makeVM(configuration: Configuration, environment: [String: String]) throws -> any ChaincodeVM {
+        KubernetesVM(settings: configuration[KubernetesSettings.self], imageBuild: configuration[ImageBuildSettings.self],
+                     environment: environment)
+    }
+
+    public var backend: String { Self.name }
+    public var stopGracePeriod: Duration { settings.stopGracePeriod }
 
     public func servableTypes() -> Set<ChaincodeType> {
         imageBuild.isEnabled ? [.image, .golang, .node, .java] : [.image]
@@ -53,21 +65,19 @@ public struct KubernetesVM: ChaincodeVM {
             throw K8sVMError("the kubernetes backend cannot run binary packages (it runs images; use a golang, node or java source package, or an image package)")
         }
         try MetaINF.copy(from: request.sourceDirectory, to: request.buildDirectory)
-        return BuildRecord(backend: Backend.kubernetes.rawValue, type: request.metadata.type, label: request.metadata.label,
-                           arguments: [], image: image)
+        return try BuildRecord(backend: backend, type: request.metadata.type, label: request.metadata.label,
+                               build: KubernetesBuild(image: image))
     }
 
     public func start(_ record: BuildRecord, buildDirectory: String, connection: PeerConnection) async throws -> any ChaincodeInstance {
-        guard let image = record.image else {
-            throw K8sVMError("\(buildDirectory) was built by the \(record.backend) backend and holds no image; the kubernetes backend needs a package built for it")
-        }
+        let build = try record.build(KubernetesBuild.self, madeBy: backend)
         let template = settings.podTemplate.isEmpty ? nil : try PodTemplate.load(file: settings.podTemplate)
         let client = try Self.client(settings, environment: environment)
         let peerName = settings.peerName.isEmpty ? Self.hostName() : settings.peerName
         let identity = ChaincodePodIdentity(packageID: connection.chaincodeID, peerName: peerName,
                                             peerAddress: connection.peerAddress, mspID: connection.mspID,
                                             namePrefix: settings.namePrefix)
-        let spec = ChaincodePodSpec(identity: identity, image: image, arguments: record.arguments, connection: connection,
+        let spec = ChaincodePodSpec(identity: identity, image: build.image, arguments: build.arguments, connection: connection,
                                     settings: settings)
         let pod = try template?.applied(to: spec.pod()) ?? JSONValue(encoding: spec.pod())
         do {
@@ -81,7 +91,7 @@ public struct KubernetesVM: ChaincodeVM {
     }
 
     /// A client of the configured API server; a kubeconfig that cannot be used is a `K8sVMError` naming the problem.
-    public static func client(_ settings: Configuration.Kubernetes, environment: [String: String]) throws -> KubernetesClient {
+    public static func client(_ settings: KubernetesSettings, environment: [String: String]) throws -> KubernetesClient {
         do {
             let access = try ClusterAccess.resolve(kubeconfig: settings.kubeconfig, context: settings.context, environment: environment)
             return try KubernetesClient(access: access, userAgent: "k8svm/\(K8sVMVersion.current)")
@@ -91,7 +101,7 @@ public struct KubernetesVM: ChaincodeVM {
     }
 
     /// The configured namespace, else the kubeconfig context's or service account's, else `default`.
-    public static func namespace(_ settings: Configuration.Kubernetes, _ access: ClusterAccess) -> String {
+    public static func namespace(_ settings: KubernetesSettings, _ access: ClusterAccess) -> String {
         if !settings.namespace.isEmpty { return settings.namespace }
         return access.namespace ?? "default"
     }

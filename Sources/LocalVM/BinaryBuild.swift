@@ -11,15 +11,14 @@ public struct BinaryBuild {
     /// The executable's name inside the build directory.
     static let outputName = "chaincode"
 
-    func run() throws -> BuildRecord {
+    func run() throws -> ExecutableBuild {
         let (relative, source) = try Self.executable(of: request)
         guard access(source, X_OK) == 0 else {
             throw K8sVMError("\(relative) is not executable (set its execute permission before packaging)")
         }
         try FileTree.copyFile(from: source, to: request.buildDirectory + "/" + Self.outputName)
-        return BuildRecord(backend: Backend.local.rawValue, type: .binary, label: request.metadata.label,
-                           executable: Self.outputName,
-                           arguments: request.metadata.arguments ?? BuildRecord.goStartArguments)
+        return ExecutableBuild(executable: Self.outputName,
+                               arguments: request.metadata.arguments ?? ShimEnvironment.goStartArguments)
     }
 
     /// A binary package's executable (`chaincode` at the root, or metadata.json `executable`): its path as named and

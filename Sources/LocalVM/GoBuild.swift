@@ -6,7 +6,7 @@ import K8sVMCore
 /// without any `go.mod` the package is built in GOPATH mode.
 public struct GoBuild {
     let request: BuildRequest
-    let configuration: Configuration.Local
+    let settings: LocalSettings
     let environment: [String: String]
 
     /// How `go build` is invoked for one package layout.
@@ -17,12 +17,12 @@ public struct GoBuild {
         public var gopath: String?
     }
 
-    func run() async throws -> BuildRecord {
+    func run() async throws -> ExecutableBuild {
         let goCommand: String
         do {
-            goCommand = try ChildProcess.resolve(configuration.goCommand, path: environment["PATH"])
+            goCommand = try ChildProcess.resolve(settings.goCommand, path: environment["PATH"])
         } catch {
-            throw K8sVMError("golang packages need Go on this host for the local backend: \(configuration.goCommand) was not found in PATH (install Go or set local.goCommand)")
+            throw K8sVMError("golang packages need Go on this host for the local backend: \(settings.goCommand) was not found in PATH (install Go or set local.goCommand)")
         }
         let plan = try Self.plan(sourceDirectory: request.sourceDirectory, path: request.metadata.path)
         let output = request.buildDirectory + "/" + BinaryBuild.outputName
@@ -31,7 +31,7 @@ public struct GoBuild {
         arguments += ["-o", output, plan.target]
 
         var env = environment
-        let cache = configuration.goCache.isEmpty ? (environment["TMPDIR"] ?? "/tmp") + "/k8svm-go" : configuration.goCache
+        let cache = settings.goCache.isEmpty ? (environment["TMPDIR"] ?? "/tmp") + "/k8svm-go" : settings.goCache
         env["GOCACHE"] = env["GOCACHE"] ?? cache + "/build"
         env["GOMODCACHE"] = env["GOMODCACHE"] ?? cache + "/mod"
         env["CGO_ENABLED"] = env["CGO_ENABLED"] ?? "0"
@@ -42,17 +42,16 @@ public struct GoBuild {
         FileHandle.standardError.write(Data("k8svm: go \(arguments.joined(separator: " ")) (in \(plan.workingDirectory))\n".utf8))
         let process = try ChildProcess(.init(executable: goCommand, arguments: arguments, environment: env,
                                              workingDirectory: plan.workingDirectory))
-        let status = await process.wait(timeout: configuration.buildTimeout)
+        let status = await process.wait(timeout: settings.buildTimeout)
         guard let status else {
             try? FileManager.default.removeItem(atPath: output)
-            throw K8sVMError("go build did not finish within local.buildTimeout (\(configuration.buildTimeout.configValue)) and was stopped")
+            throw K8sVMError("go build did not finish within local.buildTimeout (\(settings.buildTimeout.configValue)) and was stopped")
         }
         guard status == .exited(0) else {
             try? FileManager.default.removeItem(atPath: output)
             throw K8sVMError("go build failed (\(status)); its output is above")
         }
-        return BuildRecord(backend: Backend.local.rawValue, type: .golang, label: request.metadata.label,
-                           executable: BinaryBuild.outputName, arguments: BuildRecord.goStartArguments)
+        return ExecutableBuild(executable: BinaryBuild.outputName)
     }
 
     /// Chooses where and how to run `go build`, or says why the package is not Go source.

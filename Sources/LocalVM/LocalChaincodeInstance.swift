@@ -1,9 +1,10 @@
 import Foundation
 import K8sVMCore
+import PeerContract
 
 /// A chaincode running as a local child process, with its TLS files in a private directory that is removed when
 /// it ends.
-public final class LocalChaincodeInstance: ChaincodeInstance {
+public final class LocalChaincodeInstance: SignalForwarding {
     public let process: ChildProcess
     private let tlsDirectory: PrivateDirectory
 
@@ -14,12 +15,9 @@ public final class LocalChaincodeInstance: ChaincodeInstance {
 
     /// Writes the TLS files, then starts the build's executable (relative to `buildDirectory`, or absolute) with the
     /// shim's variables and start arguments. Nothing is left behind when this throws.
-    public static func start(record: BuildRecord, buildDirectory: String, connection: PeerConnection,
-                      environment: [String: String],
-                      output: ChildProcess.Output = .parentStandardError) async throws -> LocalChaincodeInstance {
-        guard let executable = record.executable else {
-            throw K8sVMError("\(buildDirectory) holds a \(record.backend) build of an image; the local backend runs executables")
-        }
+    public static func start(build: ExecutableBuild, buildDirectory: String, connection: PeerConnection,
+                             environment: [String: String],
+                             output: ChildProcess.Output = .parentStandardError) async throws -> LocalChaincodeInstance {
         let directory = try PrivateDirectory(prefix: "k8svm-run-", environment: environment)
         do {
             let shim = ShimEnvironment(connection: connection, tlsDirectory: directory.path)
@@ -28,15 +26,19 @@ public final class LocalChaincodeInstance: ChaincodeInstance {
             }
             var childEnvironment = environment
             for (name, value) in shim.variables { childEnvironment[name] = value }
-            let arguments = try record.expandedArguments(variables: shim.variables)
+            let arguments = try shim.expanding(build.arguments)
             let process = try ChildProcess(.init(
-                executable: executable.hasPrefix("/") ? executable : buildDirectory + "/" + executable, arguments: arguments,
+                executable: build.executablePath(inBuildDirectory: buildDirectory), arguments: arguments,
                 environment: childEnvironment, workingDirectory: buildDirectory, output: output))
             return LocalChaincodeInstance(process: process, tlsDirectory: directory)
         } catch {
             directory.remove()
             throw error
         }
+    }
+
+    public func stop(grace: Duration) async {
+        await stop(signal: SIGTERM, grace: grace)
     }
 
     public func stop(signal: Int32, grace: Duration) async {

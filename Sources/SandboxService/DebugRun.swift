@@ -1,6 +1,7 @@
 import DebugPeer
 import Foundation
 import K8sVMCore
+import PeerContract
 import SandboxVM
 import Synchronization
 
@@ -98,13 +99,13 @@ public final class DebugRun: Sendable {
         defer { try? FileManager.default.removeItem(atPath: buildDirectory) }
         do {
             log.note("building \(source.metadata.typeName) chaincode \(name)")
-            let record = try await SandboxedBuild(host: host, log: log).run(BuildRequest(
+            let build = try await SandboxedBuild(host: host, log: log).run(BuildRequest(
                 sourceDirectory: source.directory, metadata: source.metadata, buildDirectory: buildDirectory))
-            let connection = try PeerConnection.decode(try peer.launchConfiguration(chaincodeID: chaincodeID).jsonData(),
+            let connection = try PeerConnection.decode(try peer.launchConfiguration(chaincodeID: chaincodeID).encoded(),
                                                        source: "debug peer chaincode.json")
             let chaincode = try state.withLock { state -> SandboxedChaincode in
                 if let reason = state.stopRequest { throw K8sVMError(reason) }
-                let chaincode = try SandboxedChaincode.start(record: record, buildDirectory: buildDirectory,
+                let chaincode = try SandboxedChaincode.start(build: build, buildDirectory: buildDirectory,
                                                              connection: connection, host: host, log: log)
                 state.phase = .starting
                 state.chaincode = chaincode

@@ -6,20 +6,20 @@ import SandboxVM
 public struct EditorBackend: Sendable {
     public var api: String
     public var maxRuns: Int
-    public var configuration: Configuration.Sandbox
+    public var settings: SandboxSettings
     public var environment: [String: String]
 
-    public init(api: String, maxRuns: Int, configuration: Configuration.Sandbox, environment: [String: String]) {
+    public init(api: String, maxRuns: Int, settings: SandboxSettings, environment: [String: String]) {
         self.api = api
         self.maxRuns = maxRuns
-        self.configuration = configuration
+        self.settings = settings
         self.environment = environment
     }
 
     /// Serves until SIGTERM/SIGINT/SIGHUP; returns 128 + the signal.
     public func run() async throws -> Int32 {
         guard case .tcp(let host, let port) = try SocketEndpoint.tcp(api) else { throw K8sVMError("--api \(api) is not host:port") }
-        let registry = DebugRunRegistry(host: try SandboxHost(configuration: configuration, environment: environment),
+        let registry = DebugRunRegistry(host: try SandboxHost(settings: settings, environment: environment),
                                         maxActive: maxRuns)
         let server = EditorAPIServer(registry: registry, host: host, port: port)
         let signals = AsyncStream<Int32>.makeStream()

@@ -9,15 +9,15 @@ public struct SandboxRunSession: Sendable {
     public var path: String
     public var name: String?
     public var servers: DevPeerServers.Options
-    public var configuration: Configuration.Sandbox
+    public var settings: SandboxSettings
     public var environment: [String: String]
 
-    public init(path: String, name: String?, servers: DevPeerServers.Options, configuration: Configuration.Sandbox,
+    public init(path: String, name: String?, servers: DevPeerServers.Options, settings: SandboxSettings,
                 environment: [String: String]) {
         self.path = path
         self.name = name
         self.servers = servers
-        self.configuration = configuration
+        self.settings = settings
         self.environment = environment
     }
 
@@ -25,7 +25,7 @@ public struct SandboxRunSession: Sendable {
     public func run() async throws -> Int32 {
         let (source, defaultName) = try Self.source(for: path)
         let name = self.name ?? defaultName
-        let host = try SandboxHost(configuration: configuration, environment: environment)
+        let host = try SandboxHost(settings: settings, environment: environment)
         let signals = AsyncStream<Int32>.makeStream()
         TerminationSignals.shared.setHandler { signals.continuation.yield($0) }
         defer { TerminationSignals.shared.setHandler(nil) }

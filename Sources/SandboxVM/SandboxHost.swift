@@ -8,7 +8,7 @@ import Glibc
 /// What every sandbox on this host shares: bubblewrap, the host uid sandboxes run as, the work directory, the
 /// read-only system paths, and the k8svm binary that runs inside as the sandbox's init.
 public struct SandboxHost: Sendable {
-    public let configuration: Configuration.Sandbox
+    public let settings: SandboxSettings
     /// The resolved bubblewrap executable.
     public let bwrap: String
     /// The host uid sandboxes run as (nil: k8svm's own, when it is not root).
@@ -21,27 +21,27 @@ public struct SandboxHost: Sendable {
     public let environment: [String: String]
 
     /// Checks bubblewrap and the work directory and stages the k8svm helper; every problem is named.
-    public init(configuration: Configuration.Sandbox, environment: [String: String]) throws {
-        self.configuration = configuration
+    public init(settings: SandboxSettings, environment: [String: String]) throws {
+        self.settings = settings
         self.environment = environment
         do {
-            bwrap = try ChildProcess.resolve(configuration.bwrapCommand, path: environment["PATH"])
+            bwrap = try ChildProcess.resolve(settings.bwrapCommand, path: environment["PATH"])
         } catch {
-            throw K8sVMError("sandboxed runs need bubblewrap: \(configuration.bwrapCommand) was not found (apt-get install bubblewrap, or set sandbox.bwrapCommand)")
+            throw K8sVMError("sandboxed runs need bubblewrap: \(settings.bwrapCommand) was not found (apt-get install bubblewrap, or set sandbox.bwrapCommand)")
         }
-        sandboxUID = getuid() == 0 ? configuration.hostUID : nil
-        let work = configuration.workDirectory
+        sandboxUID = getuid() == 0 ? settings.hostUID : nil
+        let work = settings.workDirectory
         try Self.makeReachable(work, uid: sandboxUID)
         helper = try Self.stageHelper(in: work)
-        systemPaths = Self.withRuntimeLibraries(configuration.systemPaths, environment: environment)
+        systemPaths = Self.withRuntimeLibraries(settings.systemPaths, environment: environment)
     }
 
 
     /// A new directory under the work directory, owned by the sandbox uid (0700).
     public func makeDirectory(prefix: String) throws -> String {
-        var template = Array("\(configuration.workDirectory)/\(prefix)XXXXXX".utf8CString)
+        var template = Array("\(settings.workDirectory)/\(prefix)XXXXXX".utf8CString)
         guard let created = mkdtemp(&template) else {
-            throw K8sVMError("cannot create a directory in \(configuration.workDirectory): \(String(cString: strerror(errno)))")
+            throw K8sVMError("cannot create a directory in \(settings.workDirectory): \(String(cString: strerror(errno)))")
         }
         let path = String(cString: created)
         try handOver(path)

@@ -21,11 +21,11 @@ public struct SandboxLimits: Sendable, Equatable {
         self.fileSize = fileSize
     }
 
-    /// The limits of `configuration` (CPU time rounded up to whole seconds).
-    public init(_ configuration: Configuration.Sandbox) {
-        let seconds = configuration.cpuTime.components.seconds + (configuration.cpuTime.components.attoseconds > 0 ? 1 : 0)
-        self.init(cpuSeconds: max(1, Int(seconds)), memory: configuration.memory, processes: configuration.processes,
-                  openFiles: configuration.openFiles, fileSize: configuration.fileSize)
+    /// The limits of `settings` (CPU time rounded up to whole seconds).
+    public init(_ settings: SandboxSettings) {
+        let seconds = settings.cpuTime.components.seconds + (settings.cpuTime.components.attoseconds > 0 ? 1 : 0)
+        self.init(cpuSeconds: max(1, Int(seconds)), memory: settings.memory, processes: settings.processes,
+                  openFiles: settings.openFiles, fileSize: settings.fileSize)
     }
 
     /// As options of the sandbox's init, each with the field it carries (the init sets the rlimits from them: CPU soft at

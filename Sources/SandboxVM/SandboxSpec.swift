@@ -65,7 +65,7 @@ public struct SandboxSpec: Sendable {
                 arguments += ["--symlink", target, link]
             }
         }
-        arguments += ["--proc", "/proc", "--dev", "/dev", "--size", String(host.configuration.tmpSize), "--tmpfs", "/tmp",
+        arguments += ["--proc", "/proc", "--dev", "/dev", "--size", String(host.settings.tmpSize), "--tmpfs", "/tmp",
                       "--ro-bind", host.helper, Self.helperPath]
         for mount in mounts { arguments += [mount.writable ? "--bind" : "--ro-bind", mount.host, mount.inside] }
         // The root itself (a tmpfs holding the mount points) is read-only too: only /tmp and writable mounts take writes.

@@ -17,8 +17,8 @@ public struct SandboxedBuild: Sendable {
         self.log = log
     }
 
-    /// Builds `request` into `request.buildDirectory` (created if missing) and returns the record `start` needs.
-    public func run(_ request: BuildRequest) async throws -> BuildRecord {
+    /// Builds `request` into `request.buildDirectory` (created if missing) and returns what `start` needs.
+    public func run(_ request: BuildRequest) async throws -> ExecutableBuild {
         switch request.metadata.type {
         case .binary:
             return try binary(request)
@@ -31,20 +31,19 @@ public struct SandboxedBuild: Sendable {
 
     /// The executable at the package's root (`chaincode`, or metadata.json `executable`), placed in the build
     /// directory; links leading out of the package and special files are refused.
-    private func binary(_ request: BuildRequest) throws -> BuildRecord {
+    private func binary(_ request: BuildRequest) throws -> ExecutableBuild {
         let source = try BinaryBuild.executable(of: request).path
         try FileManager.default.createDirectory(atPath: request.buildDirectory, withIntermediateDirectories: true)
         try ExecutablePlacement.place(source, at: request.buildDirectory + "/chaincode")
-        return BuildRecord(backend: Backend.sandbox.rawValue, type: .binary, label: request.metadata.label, executable: "chaincode",
-                           arguments: request.metadata.arguments ?? BuildRecord.goStartArguments)
+        return ExecutableBuild(executable: "chaincode", arguments: request.metadata.arguments ?? ShimEnvironment.goStartArguments)
     }
 
-    private func goBuild(_ request: BuildRequest) async throws -> BuildRecord {
+    private func goBuild(_ request: BuildRequest) async throws -> ExecutableBuild {
         let go: String
         do {
-            go = try ChildProcess.resolve("go", path: host.environment["PATH"])
+            go = try ChildProcess.resolve(host.settings.goCommand, path: host.environment["PATH"])
         } catch {
-            throw K8sVMError("golang packages need Go on this host (apt-get install golang-go)")
+            throw K8sVMError("golang packages need Go on this host: \(host.settings.goCommand) was not found in PATH (install Go or set sandbox.goCommand)")
         }
         let goInside = FileTree.resolved(go) ?? go
         guard host.systemPaths.contains(where: { goInside.hasPrefix($0 + "/") }) else {
@@ -73,17 +72,16 @@ public struct SandboxedBuild: Sendable {
         let spec = SandboxSpec(
             mounts: [.init(host: scratch + "/src", inside: "/src"), .init(host: scratch + "/out", inside: "/out", writable: true),
                      .init(host: scratch + "/cache", inside: "/cache", writable: true)],
-            environment: environment, workingDirectory: inside(plan.workingDirectory), limits: SandboxLimits(host.configuration),
+            environment: environment, workingDirectory: inside(plan.workingDirectory), limits: SandboxLimits(host.settings),
             command: arguments)
         log.note("go \(arguments.dropFirst().joined(separator: " ")) (sandboxed, no network)")
-        let process = try SandboxedProcess(spec: spec, host: host, log: log, logLimit: host.configuration.logBytes)
-        let end = await process.wait(timeout: host.configuration.buildTimeout)
+        let process = try SandboxedProcess(spec: spec, host: host, log: log, logLimit: host.settings.logBytes)
+        let end = await process.wait(timeout: host.settings.buildTimeout)
         guard end.status == .exited(0) else {
             throw K8sVMError("go build failed: \(end.message)")
         }
         try FileManager.default.createDirectory(atPath: request.buildDirectory, withIntermediateDirectories: true)
         try ExecutablePlacement.place("\(scratch)/out/chaincode", at: "\(request.buildDirectory)/chaincode")
-        return BuildRecord(backend: Backend.sandbox.rawValue, type: .golang, label: request.metadata.label,
-                           executable: "chaincode", arguments: BuildRecord.goStartArguments)
+        return ExecutableBuild(executable: "chaincode")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import K8sVMCore
 import LocalVM
+import PeerContract
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,14 +27,11 @@ public final class SandboxedChaincode: ChaincodeInstance {
         self.ending = ending
     }
 
-    /// Starts `executable` (a host path, or one relative to `buildDirectory`) in a new sandbox against `connection`.
+    /// Starts the build's executable (a host path, or one relative to `buildDirectory`) in a new sandbox against `connection`.
     /// Nothing is left behind when this throws.
-    public static func start(record: BuildRecord, buildDirectory: String, connection: PeerConnection, host: SandboxHost,
+    public static func start(build: ExecutableBuild, buildDirectory: String, connection: PeerConnection, host: SandboxHost,
                              log: RunLog = RunLog()) throws -> SandboxedChaincode {
-        guard let executable = record.executable else {
-            throw K8sVMError("\(buildDirectory) holds a \(record.backend) build of an image; the sandbox runs executables")
-        }
-        let hostExecutable = executable.hasPrefix("/") ? executable : buildDirectory + "/" + executable
+        let hostExecutable = build.executablePath(inBuildDirectory: buildDirectory)
         let (peerHost, peerPort) = try Self.split(connection.peerAddress)
         let directory = try host.makeDirectory(prefix: "run-")
         var relay: StreamRelay?
@@ -70,11 +68,11 @@ public final class SandboxedChaincode: ChaincodeInstance {
                          .init(host: "\(directory)/tls", inside: tlsDirectory),
                          .init(host: "\(directory)/relay", inside: relayDirectory),
                          .init(host: "\(directory)/hosts", inside: "/etc/hosts")],
-                environment: environment, workingDirectory: chaincodeDirectory, limits: SandboxLimits(host.configuration),
+                environment: environment, workingDirectory: chaincodeDirectory, limits: SandboxLimits(host.settings),
                 relay: .init(port: peerPort, socket: "\(relayDirectory)/peer.sock"),
-                command: ["\(chaincodeDirectory)/\(name)"] + (try record.expandedArguments(variables: shim.variables)))
-            let sandbox = try SandboxedProcess(spec: spec, host: host, log: log, logLimit: host.configuration.logBytes)
-            let timeout = host.configuration.wallTimeout
+                command: ["\(chaincodeDirectory)/\(name)"] + (try shim.expanding(build.arguments)))
+            let sandbox = try SandboxedProcess(spec: spec, host: host, log: log, logLimit: host.settings.logBytes)
+            let timeout = host.settings.wallTimeout
             let ending = Task { [relay] in
                 let end = await sandbox.wait(timeout: timeout)
                 relay?.close()
@@ -90,7 +88,7 @@ public final class SandboxedChaincode: ChaincodeInstance {
     }
 
     /// Kills the sandbox (a sandboxed chaincode gets no grace period: nothing it could save outlives it).
-    public func stop(signal: Int32, grace: Duration) async {
+    public func stop(grace: Duration) async {
         sandbox.kill(reason: "stopped")
     }
 

@@ -24,7 +24,9 @@ struct BuilderCommand: AsyncParsableCommand {
 
         func run() async throws {
             let directory = builderDirectory ?? BuilderLocation.builderDirectory(invokedAs: CommandLine.arguments[0])
-            let code = Name.verb.main(arguments: arguments, builderDirectory: directory)
+            let code = Name.verb.main(arguments: arguments) {
+                try Backends.builderContext(builderDirectory: directory, environment: ProcessInfo.processInfo.environment)
+            }
             if code != 0 { throw ExitCode(code) }
         }
     }

@@ -17,7 +17,7 @@ struct ConfigCommand: AsyncParsableCommand {
         func run() async throws {
             let directory = builderDirectory ?? BuilderLocation.builderDirectory(invokedAs: CommandLine.arguments[0])
             let configuration = try await reportingErrors {
-                try Configuration.load(builderDirectory: directory, environment: ProcessInfo.processInfo.environment)
+                try Backends.configuration(builderDirectory: directory, environment: ProcessInfo.processInfo.environment)
             }
             print(configuration.rendered(), terminator: "")
         }

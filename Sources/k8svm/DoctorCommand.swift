@@ -17,14 +17,15 @@ struct DoctorCommand: AsyncParsableCommand {
         let directory = builderDirectory ?? BuilderLocation.builderDirectory(invokedAs: CommandLine.arguments[0])
         let environment = ProcessInfo.processInfo.environment
         let configuration = try await reportingErrors {
-            try Configuration.load(builderDirectory: directory, environment: environment)
+            try Backends.configuration(builderDirectory: directory, environment: environment)
         }
-        print("ok    configuration loads (backend \(configuration.backend.rawValue))")
-        guard configuration.backend == .kubernetes else {
+        print("ok    configuration loads (backend \(configuration.backend))")
+        guard configuration.backend == KubernetesVM.name else {
             print("      nothing more to check: only the kubernetes backend talks to a cluster")
             return
         }
-        let checks = await KubernetesDoctor(settings: configuration.kubernetes, imageBuild: configuration.build, environment: environment).run()
+        let checks = await KubernetesDoctor(settings: configuration[KubernetesSettings.self], imageBuild: configuration[ImageBuildSettings.self],
+                                          environment: environment).run()
         for check in checks {
             print("\(check.passed ? "ok  " : "FAIL")  \(check.what)")
         }

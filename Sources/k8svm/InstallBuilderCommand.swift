@@ -15,17 +15,17 @@ struct InstallBuilderCommand: AsyncParsableCommand {
     )
 
     @Argument(help: "The builder directory to create or update.") var directory: String
-    @Option(help: "local, kubernetes or sandbox.") var backend: String = Backend.local.rawValue
+    @Option(help: "\(Backends.names.joined(separator: ", ")).") var backend: String = Backends.names[0]
     @Flag(help: "Replace an existing bin/ and k8svm.yaml.") var force = false
 
     func run() async throws {
         try await reportingErrors {
-            guard let chosen = Backend(rawValue: backend.lowercased()) else {
-                throw K8sVMError("--backend \"\(backend)\" is not one of: \(Backend.allCases.map(\.rawValue).joined(separator: ", "))")
+            guard let chosen = Backends.names.first(where: { $0 == backend.lowercased() }) else {
+                throw K8sVMError("--backend \"\(backend)\" is not one of: \(Backends.names.joined(separator: ", "))")
             }
             try BuilderInstallation(directory: directory, backend: chosen, force: force)
                 .install(executable: try BuilderLocation.executablePath())
-            print("installed k8svm external builder in \(directory) (backend: \(chosen.rawValue))")
+            print("installed k8svm external builder in \(directory) (backend: \(chosen))")
         }
     }
 }
@@ -33,7 +33,7 @@ struct InstallBuilderCommand: AsyncParsableCommand {
 /// The files of an installed builder, created all together or not at all.
 struct BuilderInstallation {
     let directory: String
-    let backend: Backend
+    let backend: String
     let force: Bool
 
     func install(executable: String) throws {
@@ -52,7 +52,7 @@ struct BuilderInstallation {
                 try files.createSymbolicLink(atPath: bin + "/" + verb.rawValue, withDestinationPath: "k8svm")
             }
             try? files.removeItem(atPath: config)
-            try Data(Configuration.commentedTemplate(backend: backend).utf8).write(to: URL(fileURLWithPath: config))
+            try Data(Backends.defaultConfiguration().commentedTemplate(backend: backend).utf8).write(to: URL(fileURLWithPath: config))
         } catch {
             try? files.removeItem(atPath: createdRoot ? directory : bin)
             if createdRoot == false { try? files.removeItem(atPath: config) }

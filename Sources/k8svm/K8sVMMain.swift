@@ -10,8 +10,10 @@ enum K8sVMMain {
     static func main() {
         let invokedAs = CommandLine.arguments[0]
         if let verb = BuilderVerb(rawValue: String(invokedAs.split(separator: "/").last ?? "")) {
-            exit(verb.main(arguments: Array(CommandLine.arguments.dropFirst()),
-                           builderDirectory: BuilderLocation.builderDirectory(invokedAs: invokedAs)))
+            exit(verb.main(arguments: Array(CommandLine.arguments.dropFirst())) {
+                try Backends.builderContext(builderDirectory: BuilderLocation.builderDirectory(invokedAs: invokedAs),
+                                            environment: ProcessInfo.processInfo.environment)
+            })
         }
         TerminationSignals.shared.install()
         do {

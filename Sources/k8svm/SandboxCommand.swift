@@ -15,8 +15,8 @@ struct SandboxCommand: AsyncParsableCommand {
     )
 
     /// The effective sandbox settings (K8SVM_CONFIG and K8SVM_SANDBOX_* variables).
-    static func settings() throws -> Configuration.Sandbox {
-        try Configuration.load(builderDirectory: nil, environment: ProcessInfo.processInfo.environment).sandbox
+    static func settings() throws -> SandboxSettings {
+        try Backends.configuration(builderDirectory: nil, environment: ProcessInfo.processInfo.environment)[SandboxSettings.self]
     }
 
     /// `k8svm sandbox run PATH`.
@@ -30,7 +30,7 @@ struct SandboxCommand: AsyncParsableCommand {
 
         func run() async throws {
             let code = try await reportingErrors {
-                try await SandboxRunSession(path: path, name: name, servers: peerOptions.servers, configuration: try settings(),
+                try await SandboxRunSession(path: path, name: name, servers: peerOptions.servers, settings: try settings(),
                                             environment: ProcessInfo.processInfo.environment).run()
             }
             if code != 0 { throw ExitCode(code) }
@@ -47,7 +47,7 @@ struct SandboxCommand: AsyncParsableCommand {
 
         func run() async throws {
             let code = try await reportingErrors {
-                try await EditorBackend(api: api, maxRuns: maxRuns, configuration: try settings(),
+                try await EditorBackend(api: api, maxRuns: maxRuns, settings: try settings(),
                                         environment: ProcessInfo.processInfo.environment).run()
             }
             if code != 0 { throw ExitCode(code) }

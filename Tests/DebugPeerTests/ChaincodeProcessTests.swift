@@ -1,4 +1,5 @@
 import ChaincodeProtocol
+import PeerContract
 import DebugPeer
 import Foundation
 import Testing
@@ -16,8 +17,8 @@ import Glibc
     func assetTransferOverMutualTLS(keyStyle: ChaincodeProcess.KeyStyle) async throws {
         try await withPeer(tls: true) { peer in
             let launch = try peer.launchConfiguration(chaincodeID: Self.packageID)
-            #expect(launch.tlsEnabled)
-            #expect(launch.clientKey.contains("BEGIN PRIVATE KEY"))
+            #expect(launch.tls != nil)
+            #expect(launch.tls?.clientKey.contains("BEGIN PRIVATE KEY") == true)
             let chaincode = try ChaincodeProcess(launch: launch, keyStyle: keyStyle)
             defer { chaincode.kill() }
             try await withTimeout(30, "the chaincode process to register") { await peer.waitForRegistration(of: Self.packageID) }

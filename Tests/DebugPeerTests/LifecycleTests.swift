@@ -1,4 +1,5 @@
 import ChaincodeShim
+import PeerContract
 import DebugPeer
 import DebugPeerAPI
 import Foundation
@@ -13,7 +14,8 @@ import Testing
             let port = Int(launch.peerAddress.split(separator: ":")[1])!
             let configuration = ShimConfiguration(
                 chaincodeID: "intruder:1.0", peerHost: "127.0.0.1", peerPort: port,
-                tls: .init(rootCertificatePEM: launch.rootCert, clientCertificatePEM: stranger.certificatePEM, clientKeyPEM: stranger.privateKeyPEM))
+                tls: TLSMaterial(clientCertificate: stranger.certificatePEM, clientKey: stranger.privateKeyPEM,
+                                 rootCertificate: launch.tls!.rootCertificate))
             await expectRefused(configuration)
             let plaintext = ShimConfiguration(chaincodeID: "intruder:1.0", peerHost: "127.0.0.1", peerPort: port)
             await expectRefused(plaintext)

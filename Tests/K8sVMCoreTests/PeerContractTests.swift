@@ -1,5 +1,6 @@
 import Foundation
 import K8sVMCore
+import PeerContract
 import Testing
 
 /// The peer's files, read as the peer writes them.
@@ -21,12 +22,36 @@ import Testing
     }
 
     @Test func startArgumentsExpandTheShimsVariablesOnly() throws {
-        let record = BuildRecord(backend: "local", type: .binary, label: "a", executable: "cc",
-                                 arguments: ["-peer.address=${CORE_PEER_ADDRESS}", "--id", "${CORE_CHAINCODE_ID_NAME}", "plain"])
         let shim = ShimEnvironment(connection: PeerConnection(chaincodeID: "a:1", peerAddress: "peer0:7052"), tlsDirectory: "/t")
-        #expect(try record.expandedArguments(variables: shim.variables) == ["-peer.address=peer0:7052", "--id", "a:1", "plain"])
-        let leaky = BuildRecord(backend: "local", type: .binary, label: "a", arguments: ["${HOME}"])
-        #expect(throws: K8sVMError.self) { try leaky.expandedArguments(variables: shim.variables) }
+        #expect(try shim.expanding(["-peer.address=${CORE_PEER_ADDRESS}", "--id", "${CORE_CHAINCODE_ID_NAME}", "plain"])
+                == ["-peer.address=peer0:7052", "--id", "a:1", "plain"])
+        #expect(throws: K8sVMError.self) { try shim.expanding(["${HOME}"]) }
+        #expect(throws: K8sVMError.self) { try shim.expanding(["${CORE_PEER_ADDRESS"]) }
+    }
+
+    /// A backend's own record, as another build would store it.
+    private struct ProcessBuild: Codable, Equatable {
+        var executable: String
+        var arguments: [String]
+    }
+
+    @Test func aBuildRecordReadsBackOnlyForTheBackendThatMadeIt() throws {
+        var template = Array("/tmp/k8svm-record-XXXXXX".utf8CString)
+        let directory = String(cString: mkdtemp(&template)!)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let build = ProcessBuild(executable: "chaincode", arguments: ["-peer.address=${CORE_PEER_ADDRESS}"])
+        try BuildRecord(backend: "local", type: .golang, label: "cc_1", build: build).write(toDirectory: directory)
+
+        // One flat JSON object, as earlier versions wrote it: a peer's cached builds stay readable.
+        let stored = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/" + BuildRecord.fileName)))
+        #expect((stored as? [String: Any])?.keys.sorted() == ["arguments", "backend", "executable", "label", "type"])
+
+        let record = try BuildRecord.read(fromDirectory: directory)
+        #expect(record.backend == "local" && record.type == .golang && record.label == "cc_1")
+        #expect(try record.build(ProcessBuild.self, madeBy: "local") == build)
+        #expect(throws: K8sVMError("this build was made by the local backend; the sandbox backend cannot start it (install the package again with backend sandbox)")) {
+            try record.build(ProcessBuild.self, madeBy: "sandbox")
+        }
     }
 
     @Test func chaincodeJSONWithoutMspidStillReads() throws {
@@ -37,7 +62,7 @@ import Testing
     }
 
     @Test func theShimEnvironmentHasNineVariablesAndFiveFilesWithTLS() {
-        let tls = PeerConnection.TLS(clientCertificate: "CERT", clientKey: "KEY", rootCertificate: "ROOT")
+        let tls = TLSMaterial(clientCertificate: "CERT", clientKey: "KEY", rootCertificate: "ROOT")
         let shim = ShimEnvironment(connection: PeerConnection(chaincodeID: "cc:1", peerAddress: "p:1", tls: tls, mspID: "Org1MSP"),
                                    tlsDirectory: "/etc/hyperledger/fabric")
         #expect(shim.variables.map(\.0) == [

@@ -2,17 +2,18 @@ import Foundation
 import K8sVMCore
 import KubernetesClient
 import KubernetesVM
+import PeerContract
 import Testing
 
 /// The chaincode Pod and Secret K8sVM asks for, before any API server sees them.
 @Suite struct ChaincodePodSpecTests {
-    static let tls = PeerConnection.TLS(clientCertificate: "-----BEGIN CERTIFICATE-----\nCERT\n-----END CERTIFICATE-----\n",
+    static let tls = TLSMaterial(clientCertificate: "-----BEGIN CERTIFICATE-----\nCERT\n-----END CERTIFICATE-----\n",
                                         clientKey: "-----BEGIN PRIVATE KEY-----\nKEY\n-----END PRIVATE KEY-----\n",
                                         rootCertificate: "-----BEGIN CERTIFICATE-----\nROOT\n-----END CERTIFICATE-----\n")
     static let image = ImageReference(name: "127.0.0.1:5000/cc/basic", digest: "sha256:" + String(repeating: "ab", count: 32))
 
     func spec(packageID: String = "basic_1.0:" + String(repeating: "cd", count: 32), peer: String = "org1-peer0-0",
-              tls: PeerConnection.TLS? = tls, arguments: [String] = [], settings: Configuration.Kubernetes = .init()) -> ChaincodePodSpec {
+              tls: TLSMaterial? = tls, arguments: [String] = [], settings: KubernetesSettings = .init()) -> ChaincodePodSpec {
         let connection = PeerConnection(chaincodeID: packageID, peerAddress: "org1-peer0:7052", tls: tls, mspID: "Org1MSP")
         let identity = ChaincodePodIdentity(packageID: packageID, peerName: peer, peerAddress: connection.peerAddress,
                                             mspID: "Org1MSP", namePrefix: settings.namePrefix)
@@ -38,7 +39,7 @@ import Testing
     }
 
     @Test func thePodIsHardenedAndCarriesEveryShimVariable() throws {
-        let pod = spec(arguments: BuildRecord.goStartArguments).pod()
+        let pod = spec(arguments: ShimEnvironment.goStartArguments).pod()
         let podSpec = try #require(pod.spec)
         let container = try #require(podSpec.containers.first)
         #expect(container.image == Self.image.pinned)
@@ -79,7 +80,7 @@ import Testing
     }
 
     @Test func thePeerPodOwnsTheChaincodePodWhenItsUIDIsConfigured() {
-        var settings = Configuration.Kubernetes()
+        var settings = KubernetesSettings()
         settings.peerPodUID = "peer-uid"
         #expect(spec(settings: settings).pod().metadata.ownerReferences
                 == [OwnerReference(apiVersion: "v1", kind: "Pod", name: "org1-peer0-0", uid: "peer-uid")])

@@ -9,8 +9,8 @@ import OCIRegistry
 /// the registry by its recipe's tag and, only when missing, compiled in a ccenv container (stage 1, a Kubernetes Job
 /// or the local Docker engine) and laid onto the runtime base as one layer that is pushed (stage 2).
 struct SourceImageBuild: Sendable {
-    let settings: Configuration.ImageBuild
-    let kubernetes: Configuration.Kubernetes
+    let settings: ImageBuildSettings
+    let kubernetes: KubernetesSettings
     let environment: [String: String]
     let log: @Sendable (String) -> Void
 

@@ -1,4 +1,5 @@
 import DebugPeer
+import PeerContract
 import Foundation
 
 #if canImport(Glibc)
@@ -16,33 +17,32 @@ final class ChaincodeProcess: Sendable {
     /// Which client key/cert variables to set.
     enum KeyStyle: Sendable { case pemAndBase64, base64Only }
 
-    init(launch: ChaincodeLaunchConfiguration, keyStyle: KeyStyle = .pemAndBase64) throws {
+    init(launch: PeerConnection, keyStyle: KeyStyle = .pemAndBase64) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("k8svm-cc-\(UUID().uuidString)")
         self.directory = directory
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try launch.write(toDirectory: directory)
-        let decoded = try JSONDecoder().decode(
-            ChaincodeLaunchConfiguration.self, from: Data(contentsOf: directory.appendingPathComponent("chaincode.json")))
+        try launch.write(toDirectory: directory.path)
+        let decoded = try PeerConnection.load(fromDirectory: directory.path)
 
         var environment = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "CORE_CHAINCODE_ID_NAME": decoded.chaincodeID,
             "CORE_PEER_ADDRESS": decoded.peerAddress,
-            "CORE_PEER_TLS_ENABLED": decoded.tlsEnabled ? "true" : "false",
+            "CORE_PEER_TLS_ENABLED": decoded.tls == nil ? "false" : "true",
             "CORE_PEER_LOCALMSPID": decoded.mspID,
         ]
-        if decoded.tlsEnabled {
+        if let tls = decoded.tls {
             func file(_ name: String, _ text: String) throws -> String {
                 let url = directory.appendingPathComponent(name)
                 try Data(text.utf8).write(to: url)
                 return url.path
             }
-            environment["CORE_PEER_TLS_ROOTCERT_FILE"] = try file("peer.crt", decoded.rootCert)
-            environment["CORE_TLS_CLIENT_KEY_PATH"] = try file("client.key", Data(decoded.clientKey.utf8).base64EncodedString())
-            environment["CORE_TLS_CLIENT_CERT_PATH"] = try file("client.crt", Data(decoded.clientCert.utf8).base64EncodedString())
+            environment["CORE_PEER_TLS_ROOTCERT_FILE"] = try file("peer.crt", tls.rootCertificate)
+            environment["CORE_TLS_CLIENT_KEY_PATH"] = try file("client.key", Data(tls.clientKey.utf8).base64EncodedString())
+            environment["CORE_TLS_CLIENT_CERT_PATH"] = try file("client.crt", Data(tls.clientCertificate.utf8).base64EncodedString())
             if keyStyle == .pemAndBase64 {
-                environment["CORE_TLS_CLIENT_KEY_FILE"] = try file("client_pem.key", decoded.clientKey)
-                environment["CORE_TLS_CLIENT_CERT_FILE"] = try file("client_pem.crt", decoded.clientCert)
+                environment["CORE_TLS_CLIENT_KEY_FILE"] = try file("client_pem.key", tls.clientKey)
+                environment["CORE_TLS_CLIENT_CERT_FILE"] = try file("client_pem.crt", tls.clientCertificate)
             }
         }
         let process = Process()

@@ -45,10 +45,7 @@ func startChaincode(
     let launch = try peer.launchConfiguration(chaincodeID: id)
     let host = String(launch.peerAddress.split(separator: ":")[0])
     let port = Int(launch.peerAddress.split(separator: ":")[1])!
-    let tls = launch.tlsEnabled
-        ? ShimConfiguration.TLS(rootCertificatePEM: launch.rootCert, clientCertificatePEM: launch.clientCert, clientKeyPEM: launch.clientKey)
-        : nil
-    let configuration = ShimConfiguration(chaincodeID: id, peerHost: host, peerPort: port, tls: tls, mspID: launch.mspID)
+    let configuration = ShimConfiguration(chaincodeID: id, peerHost: host, peerPort: port, tls: launch.tls, mspID: launch.mspID)
     let task = Task { try await ChaincodeServer.run(chaincode, configuration: configuration) }
     let running = InProcessChaincode(task: task, id: id, peer: peer)
     do {

@@ -7,7 +7,7 @@ import Synchronization
 /// outbox that the request stream drains (frames ready together are written together)
 /// and routes the peer's RESPONSE/ERROR frames to the request waiting for them
 /// (one outstanding request per transaction, as in the Go shim).
-final class PeerConnection: Sendable {
+final class ShimStreamEndpoint: Sendable {
     private let outbox = ChaincodeMessageOutbox()
     private let state = Mutex(State())
 
