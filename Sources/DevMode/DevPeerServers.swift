@@ -45,7 +45,8 @@ public final class DevPeerServers: Sendable {
         do {
             peerAddress = try await peer.start()
         } catch {
-            throw K8sVMError("cannot start the debug peer on \(options.listen): \(error)")
+            throw ListenAddressCheck.startError("the debug peer", address: options.listen, host: peerHost, port: peerPort,
+                                                option: "--listen", error: error)
         }
         let api = DebugPeerHTTPServer(peer: peer, host: apiHost, port: apiPort)
         do {
@@ -53,7 +54,8 @@ public final class DevPeerServers: Sendable {
             return DevPeerServers(peer: peer, api: api, peerAddress: peerAddress, apiAddress: apiAddress)
         } catch {
             await peer.stop()
-            throw K8sVMError("cannot start the debug peer's API on \(options.api): \(error)")
+            throw ListenAddressCheck.startError("the debug peer's API", address: options.api, host: apiHost, port: apiPort,
+                                                option: "--api", error: error)
         }
     }
 
