@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "KubernetesVM", targets: ["KubernetesVM"]),
         .library(name: "OCIRegistry", targets: ["OCIRegistry"]),
         .library(name: "ImageBuild", targets: ["ImageBuild"]),
+        // Test doubles for what sits above the VM interface, and the fake kube-apiserver (as HummingbirdTesting).
+        .library(name: "K8sVMTesting", targets: ["K8sVMTesting", "FakeKubeAPIServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -45,6 +47,7 @@ let package = Package(
             dependencies: [
                 "CLaunch", "PeerContract",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -69,7 +72,7 @@ let package = Package(
             ]
         ),
         .target(name: "LocalVM", dependencies: ["K8sVMCore", "PeerContract", "CLaunch"]),
-        .target(name: "K8sVMBuilder", dependencies: ["K8sVMCore", "PeerContract", .product(name: "NIOCore", package: "swift-nio")]),
+        .target(name: "K8sVMBuilder", dependencies: ["K8sVMCore", "PeerContract"]),
         .target(
             name: "KubernetesClient",
             dependencies: [
@@ -175,6 +178,7 @@ let package = Package(
             dependencies: [
                 "K8sVMCore", "ChaincodeArchive", "LocalVM", "K8sVMBuilder", "DevMode", "KubernetesVM", "SandboxVM", "SandboxService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             exclude: ["link"],
             // The release binary is copied into peer images: no Swift runtime or libstdc++ needed there, and a
@@ -197,6 +201,8 @@ let package = Package(
                              .linkedLibrary("_FoundationICU", .when(configuration: .release))]
         ),
         .testTarget(name: "K8sVMCoreTests", dependencies: ["K8sVMCore", "PeerContract"]),
+        .target(name: "K8sVMTesting", dependencies: ["K8sVMCore", "PeerContract"], path: "Tests/K8sVMTesting"),
+        .testTarget(name: "K8sVMBuilderTests", dependencies: ["K8sVMBuilder", "K8sVMCore", "PeerContract", "K8sVMTesting"]),
         .testTarget(name: "KubernetesTests", dependencies: ["KubernetesClient", "KubernetesVM", "K8sVMCore", "PeerContract", "FakeKubeAPIServer"]),
         .target(
             name: "FakeKubeAPIServer",

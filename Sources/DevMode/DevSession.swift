@@ -160,5 +160,5 @@ public struct DevSession: Sendable {
 
 /// One line of k8svm's own on stderr.
 func say(_ text: String) {
-    FileHandle.standardError.write(Data("k8svm dev: \(text)\n".utf8))
+    K8sVMLog.line("k8svm dev: \(text)")
 }

@@ -22,7 +22,7 @@ public struct DockerStageOneRunner: StageOneRunner {
     private let log: @Sendable (String) -> Void
 
     public init(socketPath: String = "/var/run/docker.sock", exchangeHost: String = "127.0.0.1", labels: [String: String] = [:],
-                user: String = "1000:1000", log: @escaping @Sendable (String) -> Void = StandardError.line) {
+                user: String = "1000:1000", log: @escaping @Sendable (String) -> Void = K8sVMLog.line) {
         engine = DockerEngine(socketPath: socketPath)
         self.exchangeHost = exchangeHost
         self.labels = labels

@@ -45,7 +45,7 @@ public struct JobStageOneRunner: StageOneRunner {
     public let settings: Settings
     private let log: @Sendable (String) -> Void
 
-    public init(client: KubernetesClient, settings: Settings, log: @escaping @Sendable (String) -> Void = StandardError.line) {
+    public init(client: KubernetesClient, settings: Settings, log: @escaping @Sendable (String) -> Void = K8sVMLog.line) {
         self.client = client
         self.settings = settings
         self.log = log

@@ -17,7 +17,7 @@ struct Build {
             let record = try await vm.build(BuildRequest(sourceDirectory: sourceDirectory, metadata: metadata,
                                                          buildDirectory: buildDirectory))
             try record.write(toDirectory: buildDirectory)
-            BuilderLog.line("k8svm build: built \(metadata.typeName) package \"\(metadata.label)\" into \(buildDirectory)")
+            K8sVMLog.line("k8svm build: built \(metadata.typeName) package \"\(metadata.label)\" into \(buildDirectory)")
         } catch {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: buildDirectory)) ?? [] where !existing.contains(name) {
                 try? FileManager.default.removeItem(atPath: buildDirectory + "/" + name)

@@ -1,6 +1,5 @@
 import Foundation
 import K8sVMCore
-import NIOCore
 
 /// The four programs of Fabric's external-builder contract, each with the peer's exact argv.
 ///
@@ -25,12 +24,6 @@ public enum BuilderVerb: String, CaseIterable, Sendable {
 
     public var usage: String { "\(rawValue) \(argumentNames.joined(separator: " "))" }
 
-    /// A verb talks to one API server or registry at a time, which one event-loop thread serves; NIO would start one
-    /// per core, and a `run` waits for days on nodes with many.
-    private static func useOneEventLoop() {
-        NIOSingletons.groupLoopCountSuggestion = 1
-    }
-
     /// Runs the verb and returns the process exit code; every failure is one line on stderr.
     ///
     /// `makeContext` reads the configuration and names the VM; it runs once the arguments are checked, and its
@@ -43,7 +36,6 @@ public enum BuilderVerb: String, CaseIterable, Sendable {
             case .detect:
                 return try Detect(context: context).run(sourceDirectory: directories[0], metadataDirectory: directories[1])
             case .build:
-                Self.useOneEventLoop()
                 try BlockingTask.run {
                     try await Build(context: context).run(
                         sourceDirectory: directories[0], metadataDirectory: directories[1], buildDirectory: directories[2])
@@ -51,7 +43,6 @@ public enum BuilderVerb: String, CaseIterable, Sendable {
             case .release:
                 try Release().run(buildDirectory: directories[0], releaseDirectory: directories[1])
             case .run:
-                Self.useOneEventLoop()
                 TerminationSignals.shared.install()
                 return try BlockingTask.run {
                     try await Run(context: context).run(buildDirectory: directories[0], runMetadataDirectory: directories[1])
@@ -59,10 +50,10 @@ public enum BuilderVerb: String, CaseIterable, Sendable {
             }
             return 0
         } catch let error as K8sVMError {
-            BuilderLog.line("k8svm \(rawValue): \(error.message)")
+            K8sVMLog.line("k8svm \(rawValue): \(error.message)")
             return error.exitCode
         } catch {
-            BuilderLog.line("k8svm \(rawValue): \(error)")
+            K8sVMLog.line("k8svm \(rawValue): \(error)")
             return 1
         }
     }
@@ -84,12 +75,5 @@ public enum BuilderVerb: String, CaseIterable, Sendable {
         }
         let workingDirectory = FileManager.default.currentDirectoryPath
         return arguments.map { $0.hasPrefix("/") ? $0 : workingDirectory + "/" + $0 }
-    }
-}
-
-/// Lines for the peer's log: the peer keeps only stderr, line by line.
-public enum BuilderLog {
-    public static func line(_ text: String) {
-        StandardError.line(text)
     }
 }

@@ -11,7 +11,7 @@ struct Detect {
         let servable = vm.servableTypes()
         guard servable.contains(metadata.type) else {
             let names = servable.map(\.rawValue).sorted().joined(separator: ", ")
-            BuilderLog.line("k8svm detect: not claiming \(metadata.typeName) package \"\(metadata.label)\" (backend \(vm.backend) serves: \(names))")
+            K8sVMLog.line("k8svm detect: not claiming \(metadata.typeName) package \"\(metadata.label)\" (backend \(vm.backend) serves: \(names))")
             return 1
         }
         return 0

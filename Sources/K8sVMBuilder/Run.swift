@@ -15,7 +15,7 @@ struct Run {
         let instance = try await vm.start(record, buildDirectory: buildDirectory, connection: connection)
         let grace = vm.stopGracePeriod
         TerminationSignals.shared.setHandler { signal in
-            BuilderLog.line("k8svm run: signal \(signal): stopping chaincode \(connection.chaincodeID)")
+            K8sVMLog.line("k8svm run: signal \(signal): stopping chaincode \(connection.chaincodeID)")
             Task {
                 if let process = instance as? any SignalForwarding {
                     await process.stop(signal: signal, grace: grace)
@@ -28,7 +28,7 @@ struct Run {
         LaunchCodePages.release()
         let status = await instance.wait()
         TerminationSignals.shared.setHandler(nil)
-        BuilderLog.line("k8svm run: chaincode \(connection.chaincodeID) \(status)")
+        K8sVMLog.line("k8svm run: chaincode \(connection.chaincodeID) \(status)")
         return status.code
     }
 }

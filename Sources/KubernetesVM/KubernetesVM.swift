@@ -26,8 +26,8 @@ public struct KubernetesVM: ChaincodeVM, ChaincodeBackend {
 
     public init(settings: KubernetesSettings, imageBuild: ImageBuildSettings = .init(),
                 environment: [String: String],
-                log: @escaping @Sendable (String) -> Void = StandardError.line,
-                output: @escaping @Sendable (String) -> Void = StandardError.line) {
+                log: @escaping @Sendable (String) -> Void = K8sVMLog.line,
+                output: @escaping @Sendable (String) -> Void = K8sVMLog.chaincodeLine) {
         self.settings = settings
         self.imageBuild = imageBuild
         self.environment = environment

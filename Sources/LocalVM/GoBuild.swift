@@ -39,7 +39,7 @@ public struct GoBuild {
         env["GOPATH"] = plan.gopath ?? env["GOPATH"] ?? cache + "/gopath"
         if env["HOME"] == nil { env["HOME"] = cache }
 
-        FileHandle.standardError.write(Data("k8svm: go \(arguments.joined(separator: " ")) (in \(plan.workingDirectory))\n".utf8))
+        K8sVMLog.line("k8svm: go \(arguments.joined(separator: " ")) (in \(plan.workingDirectory))")
         let process = try ChildProcess(.init(executable: goCommand, arguments: arguments, environment: env,
                                              workingDirectory: plan.workingDirectory))
         let status = await process.wait(timeout: settings.buildTimeout)

@@ -71,5 +71,5 @@ public struct SandboxRunSession: Sendable {
 
 /// One line of k8svm's own on stderr.
 func say(_ text: String) {
-    FileHandle.standardError.write(Data("k8svm sandbox: \(text)\n".utf8))
+    K8sVMLog.line("k8svm sandbox: \(text)")
 }

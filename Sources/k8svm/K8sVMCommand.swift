@@ -1,5 +1,4 @@
 import ArgumentParser
-import K8sVMBuilder
 import K8sVMCore
 
 /// `k8svm`: the Fabric external builder and launcher, and its tools for humans.
@@ -22,7 +21,7 @@ func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
     } catch let error as K8sVMError {
-        BuilderLog.line("k8svm: \(error.message)")
+        K8sVMLog.line("k8svm: \(error.message)")
         throw ExitCode(error.exitCode)
     }
 }
