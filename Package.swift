@@ -203,7 +203,7 @@ let package = Package(
         .testTarget(name: "K8sVMCoreTests", dependencies: ["K8sVMCore", "PeerContract"]),
         .target(name: "K8sVMTesting", dependencies: ["K8sVMCore", "PeerContract"], path: "Tests/K8sVMTesting"),
         .testTarget(name: "K8sVMBuilderTests", dependencies: ["K8sVMBuilder", "K8sVMCore", "PeerContract", "K8sVMTesting"]),
-        .testTarget(name: "KubernetesTests", dependencies: ["KubernetesClient", "KubernetesVM", "K8sVMCore", "PeerContract", "FakeKubeAPIServer"]),
+        .testTarget(name: "KubernetesTests", dependencies: ["KubernetesClient", "KubernetesVM", "K8sVMCore", "PeerContract", "FakeKubeAPIServer", "TestSupport"]),
         .target(
             name: "FakeKubeAPIServer",
             dependencies: [
@@ -217,7 +217,7 @@ let package = Package(
             ],
             path: "Tests/FakeKubeAPIServer"
         ),
-        .testTarget(name: "FakeKubeAPIServerTests", dependencies: ["FakeKubeAPIServer"]),
+        .testTarget(name: "FakeKubeAPIServerTests", dependencies: ["FakeKubeAPIServer", "TestSupport"]),
         .executableTarget(
             name: "KubernetesRunBenchmark",
             dependencies: ["FakeKubeAPIServer"],
@@ -230,7 +230,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StageOneTests",
-            dependencies: ["ImageBuild", "OCIRegistry", "TestServices", "FakeKubeAPIServer", "KubernetesClient", "K8sVMCore",
+            dependencies: ["ImageBuild", "OCIRegistry", "TestServices", "TestSupport", "FakeKubeAPIServer", "KubernetesClient", "K8sVMCore",
                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -241,7 +241,7 @@ let package = Package(
         .testTarget(
             name: "BuilderEndToEndTests",
             dependencies: ["k8svm", "AssetTransferExample", "K8sVMCore", "ChaincodeArchive", "KubernetesClient",
-                           "FakeKubeAPIServer", "TestServices", .product(name: "Crypto", package: "swift-crypto")],
+                           "FakeKubeAPIServer", "TestServices", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Fixtures"]
         ),
         .testTarget(
@@ -252,7 +252,7 @@ let package = Package(
         .testTarget(
             name: "DebugPeerTests",
             dependencies: [
-                "DebugPeer", "DebugPeerAPI", "ChaincodeShim", "ChaincodeProtocol", "PeerContract", "AssetTransferExample",
+                "DebugPeer", "DebugPeerAPI", "ChaincodeShim", "ChaincodeProtocol", "PeerContract", "AssetTransferExample", "TestSupport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -262,7 +262,7 @@ let package = Package(
         .target(
             name: "TestServices",
             dependencies: [
-                "ImageBuild",
+                "ImageBuild", "KubernetesClient", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -271,7 +271,9 @@ let package = Package(
             ],
             path: "Tests/TestServices"
         ),
-        .testTarget(name: "OCIRegistryTests", dependencies: ["OCIRegistry", "TestServices", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "OCIRegistryTests", dependencies: ["OCIRegistry", "TestServices", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]),
+        // withCleanup: what a test starts is stopped also when the test throws.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,7 +7,8 @@ import Glibc
 /// `k8svm dev run` and `k8svm dev invoke|query`, as a chaincode developer uses them: real k8svm processes, the real
 /// embedded debug peer, the real Swift example chaincode.
 @Suite struct DevRunTests {
-    /// `k8svm dev run` on the example, with the addresses it announced.
+    /// `k8svm dev run` on the example, with the addresses it announced. Killed if it does not come up; a test kills it
+    /// with `defer { dev.process.killIfRunning() }` should it throw before it ends it.
     struct DevRun {
         let process: TestProcess
         let api: String
@@ -17,11 +18,16 @@ import Glibc
             process = try TestProcess(Fixtures.k8svm, ["dev", "run", executable, "--name", "asset",
                                                        "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0"] + extra,
                                       environment: workspace.peerEnvironment())
-            let listening = try await process.waitForStderrLine(containing: "API on http://")
-            api = String(listening.split(separator: "http://").last!)
-            let started = try await process.waitForStderrLine(containing: "started asset:1.0 (pid ")
-            chaincodePID = Int32(started.split(separator: "(pid ").last!.prefix(while: \.isNumber))!
-            _ = try await process.waitForStderrLine(containing: "asset:1.0 registered")
+            do {
+                let listening = try await process.waitForStderrLine(containing: "API on http://")
+                api = String(listening.split(separator: "http://").last!)
+                let started = try await process.waitForStderrLine(containing: "started asset:1.0 (pid ")
+                chaincodePID = Int32(started.split(separator: "(pid ").last!.prefix(while: \.isNumber))!
+                _ = try await process.waitForStderrLine(containing: "asset:1.0 registered")
+            } catch {
+                process.killIfRunning()
+                throw error
+            }
         }
 
         func invoke(_ kind: String, _ arguments: String, workspace: Workspace) async throws -> TestProcessResult {
@@ -35,6 +41,7 @@ import Glibc
         let workspace = try Workspace()
         defer { workspace.remove() }
         let dev = try await DevRun(workspace, extra: tls ? ["--tls"] : [])
+        defer { dev.process.killIfRunning() }
 
         let created = try await dev.invoke("invoke", #"{"Args":["CreateAsset","a1","blue","5","alice","100"]}"#, workspace: workspace)
         #expect(created.status == 0, "\(created)")
@@ -58,6 +65,7 @@ import Glibc
         let workspace = try Workspace()
         defer { workspace.remove() }
         let dev = try await DevRun(workspace)
+        defer { dev.process.killIfRunning() }
         let result = try await TestProcess.run(Fixtures.k8svm, ["dev", "invoke", "ghost", #"{"Args":["x"]}"#, "--api", dev.api],
                                                environment: workspace.peerEnvironment())
         #expect(result.status == 1)
@@ -76,6 +84,7 @@ import Glibc
         let executable = workspace.path("asset-transfer")
         try FileManager.default.copyItem(atPath: Fixtures.assetTransfer, toPath: executable)
         let dev = try await DevRun(workspace, extra: ["--watch", "--state", workspace.path("state.json")], executable: executable)
+        defer { dev.process.killIfRunning() }
         #expect(try await dev.invoke("invoke", #"{"Args":["CreateAsset","w1","red","1","bob","7"]}"#, workspace: workspace).status == 0)
 
         // A new build of the chaincode lands: the old process is stopped, the new one registers and sees the state.

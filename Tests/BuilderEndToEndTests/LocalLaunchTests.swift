@@ -66,6 +66,7 @@ import Glibc
         let recording = Recording(directory: workspace.path("recording"))
         let run = try builder.startRun(["\(context)/bld", try builder.runMetadata(chaincodeID: "recorder_1.0:x", tls: true)],
                                        extra: ["RECORDER_OUT": recording.directory, "RECORDER_MODE": "wait"])
+        defer { run.killIfRunning() }
         try await recording.waitUntilReady()
         let rootFile = try #require(try recording.environment()["CORE_PEER_TLS_ROOTCERT_FILE"])
         let directory = (rootFile as NSString).deletingLastPathComponent
@@ -102,6 +103,7 @@ import Glibc
         let recording = Recording(directory: workspace.path("recording"))
         let run = try builder.startRun(["\(context)/bld", try builder.runMetadata(chaincodeID: "recorder_1.0:x", tls: true)],
                                        extra: ["RECORDER_OUT": recording.directory, "RECORDER_MODE": "wait", "RECORDER_EXIT_CODE": "42"])
+        defer { run.killIfRunning() }
         try await recording.waitUntilReady()
         run.signal(SIGTERM)
         let result = await run.finish()
@@ -119,6 +121,7 @@ import Glibc
         let recording = Recording(directory: workspace.path("recording"))
         let run = try builder.startRun(["\(context)/bld", try builder.runMetadata(chaincodeID: "recorder_1.0:x", tls: false)],
                                        extra: ["RECORDER_OUT": recording.directory, "RECORDER_MODE": "wait"])
+        defer { run.killIfRunning() }
         try await recording.waitUntilReady()
         run.signal(SIGINT)
         let result = await run.finish()
@@ -135,6 +138,7 @@ import Glibc
         let recording = Recording(directory: workspace.path("recording"))
         let run = try builder.startRun(["\(context)/bld", try builder.runMetadata(chaincodeID: "recorder_1.0:x", tls: true)],
                                        extra: ["RECORDER_OUT": recording.directory, "RECORDER_MODE": "ignore-term"])
+        defer { run.killIfRunning() }
         try await recording.waitUntilReady()
         run.signal(SIGTERM)
         let result = await run.finish()
@@ -151,6 +155,7 @@ import Glibc
         let recording = Recording(directory: workspace.path("recording"))
         let run = try builder.startRun(["\(context)/bld", try builder.runMetadata(chaincodeID: "recorder_1.0:x", tls: false)],
                                        extra: ["RECORDER_OUT": recording.directory, "RECORDER_MODE": "ignore-term"])
+        defer { run.killIfRunning() }
         try await recording.waitUntilReady()
         let chaincodePID = try childPID(of: run.pid)
         run.signal(SIGKILL)

@@ -4,6 +4,7 @@ import K8sVMCore
 import KubernetesClient
 import Testing
 import TestServices
+import TestSupport
 
 /// `build` of a Go source package on the kubernetes backend, for real: the compile runs in the ccenv image (in the
 /// test's private Docker engine, or as a Job on the fake API server whose kubelet runs the same stage-1 script), the
@@ -183,16 +184,16 @@ import TestServices
                                         extraConfig: Self.jobConfig(exchange: exchange, kubeconfig: kubeconfig, namespace: namespace))
             defer { setup.finish() }
             try await buildWithAJob(setup, jobsLeft: {
-                let client = try KubernetesClient(access: KubeConfig.load(file: kubeconfig).access())
-                let jobs = try await client.list(Job.self, namespace: namespace, labelSelector: "k8svm.io/peer=job-peer").items
-                await client.shutdown()
-                return jobs.map { $0.metadata.name ?? "" }
+                try await withKubernetesClient(kubeconfig: kubeconfig) { client in
+                    try await client.list(Job.self, namespace: namespace, labelSelector: "k8svm.io/peer=job-peer").items
+                        .map { $0.metadata.name ?? "" }
+                }
             })
             return
         }
         let fake = try await FakeKubeAPIServer.start()
         let workspace = try Workspace()
-        do {
+        try await withCleanup({ await fake.stop(); workspace.remove() }) {
             try workspace.write(fake.kubeconfig(namespace: "k8svm-build"), to: "kubeconfig")
             let setup = try await Setup(runner: "job", extraConfig: Self.jobConfig(exchange: "127.0.0.1", kubeconfig: workspace.path("kubeconfig"),
                                                                                    namespace: "k8svm-build"))
@@ -206,13 +207,7 @@ import TestServices
             fake.registerImage(ccenv, entrypoint: ["/usr/bin/env", "K8SVM_COMPILE=\(scripts)/compile-golang", "\(scripts)/k8svm-stage1"])
             try await buildWithAJob(setup, jobsLeft: { fake.objects("jobs", namespace: "k8svm-build").map { "\($0["metadata"] ?? "")" } })
             #expect(fake.rejectedObjects().isEmpty, "every object sent is valid: \(fake.rejectedObjects())")
-        } catch {
-            await fake.stop()
-            workspace.remove()
-            throw error
         }
-        await fake.stop()
-        workspace.remove()
     }
 
     private static func jobConfig(exchange: String, kubeconfig: String, namespace: String) -> String {

@@ -3,6 +3,8 @@ import Foundation
 import K8sVMCore
 import KubernetesClient
 import Testing
+import TestServices
+import TestSupport
 
 /// The cluster a Kubernetes test runs against: a real one when `K8SVM_TEST_KUBECONFIG` is set (namespace
 /// `K8SVM_TEST_NAMESPACE`, default `default`; image `K8SVM_TEST_IMAGE`, built from `Fixtures/script-image`),
@@ -22,36 +24,41 @@ final class TestCluster: Sendable {
 
     static var isReal: Bool { !(ProcessInfo.processInfo.environment["K8SVM_TEST_KUBECONFIG"] ?? "").isEmpty }
 
-    private init(kubeconfig: String, namespace: String, image: ImageReference, fake: FakeKubeAPIServer?) throws {
+    private init(kubeconfig: String, namespace: String, image: ImageReference, fake: FakeKubeAPIServer?, client: KubernetesClient) {
         self.kubeconfig = kubeconfig
         self.namespace = namespace
         self.image = image
         self.fake = fake
-        client = try KubernetesClient(access: KubeConfig.load(file: kubeconfig).access())
+        self.client = client
     }
 
-    static func start(_ workspace: Workspace) async throws -> TestCluster {
+    /// Runs `body` with the test cluster; the client is shut down and the fake stopped afterwards, also when `body`
+    /// throws.
+    static func with<T>(_ workspace: Workspace, _ body: (TestCluster) async throws -> T) async throws -> T {
         let environment = ProcessInfo.processInfo.environment
         if let real = environment["K8SVM_TEST_KUBECONFIG"], !real.isEmpty {
             guard let pinned = environment["K8SVM_TEST_IMAGE"], let at = pinned.firstIndex(of: "@") else {
                 throw TestFailure("K8SVM_TEST_IMAGE must name the script image by digest (NAME@sha256:...); see Fixtures/script-image/Dockerfile")
             }
             let image = ImageReference(name: String(pinned[..<at]), digest: String(pinned[pinned.index(after: at)...]))
-            return try TestCluster(kubeconfig: real, namespace: environment["K8SVM_TEST_NAMESPACE"] ?? "default", image: image, fake: nil)
+            return try await withKubernetesClient(kubeconfig: real) { client in
+                try await body(TestCluster(kubeconfig: real, namespace: environment["K8SVM_TEST_NAMESPACE"] ?? "default",
+                                           image: image, fake: nil, client: client))
+            }
         }
         var options = FakeKubeAPIServer.Options()
         options.timeScale = 0.1
         let fake = try await FakeKubeAPIServer.start(options)
-        let image = ImageReference(name: "127.0.0.1:5000/k8svm-test/script", digest: "sha256:" + String(repeating: "5c", count: 32))
-        fake.registerImage(image.name, entrypoint: ["/bin/sh", "-c", "eval \"$K8SVM_TEST_SCRIPT\""])
-        let namespace = "k8svm-test"
-        try workspace.write(fake.kubeconfig(namespace: namespace), to: "kubeconfig")
-        return try TestCluster(kubeconfig: workspace.path("kubeconfig"), namespace: namespace, image: image, fake: fake)
-    }
-
-    func stop() async {
-        await client.shutdown()
-        await fake?.stop()
+        return try await withCleanup({ await fake.stop() }) {
+            let image = ImageReference(name: "127.0.0.1:5000/k8svm-test/script", digest: "sha256:" + String(repeating: "5c", count: 32))
+            fake.registerImage(image.name, entrypoint: ["/bin/sh", "-c", "eval \"$K8SVM_TEST_SCRIPT\""])
+            let namespace = "k8svm-test"
+            try workspace.write(fake.kubeconfig(namespace: namespace), to: "kubeconfig")
+            return try await withKubernetesClient(kubeconfig: workspace.path("kubeconfig")) { client in
+                try await body(TestCluster(kubeconfig: workspace.path("kubeconfig"), namespace: namespace, image: image,
+                                           fake: fake, client: client))
+            }
+        }
     }
 
     /// Names of the Pods and Secrets of one peer's chaincode (every test uses its own peer name).

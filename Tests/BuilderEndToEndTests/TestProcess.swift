@@ -67,6 +67,12 @@ final class TestProcess: @unchecked Sendable {
 
     func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
+    /// SIGKILL, unless the process has already exited: for a `defer` right after the start, so that a test that
+    /// throws before it ends the process leaves nothing running.
+    func killIfRunning() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
     /// Waits for the process to exit (and its output to close) and returns what a user saw.
     func finish() async -> TestProcessResult {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -51,35 +51,35 @@ import Glibc
 
     @Test func killedMidTransactionFailsThatInvokeAndRestartRegistersAgain() async throws {
         try await withPeer(tls: true) { peer in
-            let other = try await startChaincode(on: peer)
-            let first = try ChaincodeProcess(launch: try peer.launchConfiguration(chaincodeID: "asset:1.0"))
-            defer { first.kill() }
-            try await withTimeout(30, "registration") { await peer.waitForRegistration(of: "asset:1.0") }
-            _ = try await peer.invoke(chaincode: "asset", "CreateAsset", "a1", "green", "1", "Ann", "10")
+            try await withChaincode(on: peer) { _ in
+                let first = try ChaincodeProcess(launch: try peer.launchConfiguration(chaincodeID: "asset:1.0"))
+                defer { first.kill() }
+                try await withTimeout(30, "registration") { await peer.waitForRegistration(of: "asset:1.0") }
+                _ = try await peer.invoke(chaincode: "asset", "CreateAsset", "a1", "green", "1", "Ann", "10")
 
-            // Freeze the process so the next transaction is in flight when it dies.
-            first.signal(SIGSTOP)
-            let pending = Task { try await peer.invoke(chaincode: "asset", "TransferAsset", "a1", "Bob") }
-            try await Task.sleep(for: .milliseconds(200))
-            first.signal(SIGKILL)
-            do {
-                _ = try await withTimeout(10, "the in-flight invoke to fail") { try await pending.value }
-                Issue.record("the invoke must fail when the chaincode dies")
-            } catch let error as DebugPeerError {
-                guard case .chaincodeDisconnected(let id, _, _) = error else { Issue.record("unexpected \(error)"); return }
-                #expect(id == "asset:1.0")
-                #expect(error.description.contains("disconnected"))
+                // Freeze the process so the next transaction is in flight when it dies.
+                first.signal(SIGSTOP)
+                let pending = Task { try await peer.invoke(chaincode: "asset", "TransferAsset", "a1", "Bob") }
+                try await Task.sleep(for: .milliseconds(200))
+                first.signal(SIGKILL)
+                do {
+                    _ = try await withTimeout(10, "the in-flight invoke to fail") { try await pending.value }
+                    Issue.record("the invoke must fail when the chaincode dies")
+                } catch let error as DebugPeerError {
+                    guard case .chaincodeDisconnected(let id, _, _) = error else { Issue.record("unexpected \(error)"); return }
+                    #expect(id == "asset:1.0")
+                    #expect(error.description.contains("disconnected"))
+                }
+                #expect(try await first.waitForExit(timeout: 10) != 0)
+                // The peer keeps serving the others.
+                #expect(try await peer.invoke(chaincode: "testcc", "put", "k", "v").status == 200)
+
+                // Run again with fresh certificates: the same id registers again; committed state survived.
+                let second = try ChaincodeProcess(launch: try peer.launchConfiguration(chaincodeID: "asset:1.0"))
+                defer { second.kill() }
+                try await withTimeout(30, "re-registration") { await peer.waitForRegistration(of: "asset:1.0") }
+                #expect(try await peer.query(chaincode: "asset", "ReadAsset", "a1").text.contains(#""Owner":"Ann""#))
             }
-            #expect(try await first.waitForExit(timeout: 10) != 0)
-            // The peer keeps serving the others.
-            #expect(try await peer.invoke(chaincode: "testcc", "put", "k", "v").status == 200)
-
-            // Run again with fresh certificates: the same id registers again; committed state survived.
-            let second = try ChaincodeProcess(launch: try peer.launchConfiguration(chaincodeID: "asset:1.0"))
-            defer { second.kill() }
-            try await withTimeout(30, "re-registration") { await peer.waitForRegistration(of: "asset:1.0") }
-            #expect(try await peer.query(chaincode: "asset", "ReadAsset", "a1").text.contains(#""Owner":"Ann""#))
-            await other.stop()
         }
     }
 

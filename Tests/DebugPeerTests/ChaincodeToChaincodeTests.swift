@@ -6,42 +6,42 @@ import Testing
 @Suite struct ChaincodeToChaincodeTests {
     @Test func calleeWritesCommitWithTheCallerOnTheSameChannel() async throws {
         try await withPeer { peer in
-            let caller = try await startChaincode(id: "caller:1.0", on: peer)
-            let callee = try await startChaincode(id: "callee:1.0", on: peer)
-            let response = try await peer.invoke(chaincode: "caller", "call", "callee", "-", "put", "k", "from-caller")
-            #expect(response.status == 200)
-            #expect(peer.state.value(channel: "devchannel", namespace: "callee", key: "k") == Data("from-caller".utf8))
-            #expect(peer.state.value(channel: "devchannel", namespace: "caller", key: "k") == nil)
+            try await withChaincode(id: "caller:1.0", on: peer) { _ in
+                try await withChaincode(id: "callee:1.0", on: peer) { _ in
+                    let response = try await peer.invoke(chaincode: "caller", "call", "callee", "-", "put", "k", "from-caller")
+                    #expect(response.status == 200)
+                    #expect(peer.state.value(channel: "devchannel", namespace: "callee", key: "k") == Data("from-caller".utf8))
+                    #expect(peer.state.value(channel: "devchannel", namespace: "caller", key: "k") == nil)
 
-            // The callee's answer (and failure) reaches the caller.
-            #expect(try await peer.query(chaincode: "caller", "call", "callee", "-", "get", "k").text == "from-caller")
-            let missing = try await peer.query(chaincode: "caller", "call", "callee", "-", "get", "nothing")
-            #expect(missing.status == 404)
+                    // The callee's answer (and failure) reaches the caller.
+                    #expect(try await peer.query(chaincode: "caller", "call", "callee", "-", "get", "k").text == "from-caller")
+                    let missing = try await peer.query(chaincode: "caller", "call", "callee", "-", "get", "nothing")
+                    #expect(missing.status == 404)
 
-            // If the caller fails afterwards, the callee's writes are discarded too.
-            _ = try await peer.invoke(chaincode: "caller", "callThenFail", "callee", "put", "k", "discarded")
-            #expect(peer.state.value(channel: "devchannel", namespace: "callee", key: "k") == Data("from-caller".utf8))
-            await callee.stop()
-            await caller.stop()
+                    // If the caller fails afterwards, the callee's writes are discarded too.
+                    _ = try await peer.invoke(chaincode: "caller", "callThenFail", "callee", "put", "k", "discarded")
+                    #expect(peer.state.value(channel: "devchannel", namespace: "callee", key: "k") == Data("from-caller".utf8))
+                }
+            }
         }
     }
 
     @Test func callsToAnotherChannelAreReadOnlyAndUnknownTargetsFail() async throws {
         try await withPeer { peer in
-            let caller = try await startChaincode(id: "caller:1.0", on: peer)
-            let callee = try await startChaincode(id: "callee:1.0", on: peer)
-            #expect(try await peer.invoke(chaincode: "caller", "call", "callee", "other", "put", "k", "v").status == 200)
-            #expect(peer.state.value(channel: "other", namespace: "callee", key: "k") == nil)
-            #expect(peer.state.value(channel: "devchannel", namespace: "callee", key: "k") == nil)
+            try await withChaincode(id: "caller:1.0", on: peer) { _ in
+                try await withChaincode(id: "callee:1.0", on: peer) { _ in
+                    #expect(try await peer.invoke(chaincode: "caller", "call", "callee", "other", "put", "k", "v").status == 200)
+                    #expect(peer.state.value(channel: "other", namespace: "callee", key: "k") == nil)
+                    #expect(peer.state.value(channel: "devchannel", namespace: "callee", key: "k") == nil)
 
-            let unknown = try await peer.invoke(chaincode: "caller", "call", "ghost", "-", "get", "k")
-            #expect(unknown.status == 500)
-            #expect(unknown.message.contains("'ghost'"))
-            let itself = try await peer.invoke(chaincode: "caller", "call", "caller", "-", "get", "k")
-            #expect(itself.status == 500)
-            #expect(itself.message.contains("cannot invoke itself"))
-            await callee.stop()
-            await caller.stop()
+                    let unknown = try await peer.invoke(chaincode: "caller", "call", "ghost", "-", "get", "k")
+                    #expect(unknown.status == 500)
+                    #expect(unknown.message.contains("'ghost'"))
+                    let itself = try await peer.invoke(chaincode: "caller", "call", "caller", "-", "get", "k")
+                    #expect(itself.status == 500)
+                    #expect(itself.message.contains("cannot invoke itself"))
+                }
+            }
         }
     }
 }

@@ -7,22 +7,22 @@ import Testing
     @Test(arguments: [false, true])
     func committedEventIsPublished(tls: Bool) async throws {
         try await withPeer(tls: tls) { peer in
-            let chaincode = try await startChaincode(on: peer)
-            let events = peer.events()
-            _ = try await peer.query(chaincode: "testcc", "event", "from-query", "q")
-            _ = try await peer.invoke(chaincode: "testcc", "event", "created", "payload-1")
-            let first = try await withTimeout(5, "an event") { () -> ChaincodeEventRecord? in
-                var iterator = events.makeAsyncIterator()
-                return await iterator.next()
+            try await withChaincode(on: peer) { _ in
+                let events = peer.events()
+                _ = try await peer.query(chaincode: "testcc", "event", "from-query", "q")
+                _ = try await peer.invoke(chaincode: "testcc", "event", "created", "payload-1")
+                let first = try await withTimeout(5, "an event") { () -> ChaincodeEventRecord? in
+                    var iterator = events.makeAsyncIterator()
+                    return await iterator.next()
+                }
+                let event = try #require(first)
+                #expect(event.name == "created")
+                #expect(event.payload == Data("payload-1".utf8))
+                #expect(event.channel == "devchannel")
+                #expect(event.chaincodeID == "testcc:1.0")
+                #expect(event.event.chaincodeID == "testcc")
+                #expect(event.txID.count == 64)
             }
-            let event = try #require(first)
-            #expect(event.name == "created")
-            #expect(event.payload == Data("payload-1".utf8))
-            #expect(event.channel == "devchannel")
-            #expect(event.chaincodeID == "testcc:1.0")
-            #expect(event.event.chaincodeID == "testcc")
-            #expect(event.txID.count == 64)
-            await chaincode.stop()
         }
     }
 }

@@ -2,6 +2,7 @@ import DebugPeer
 import DebugPeerAPI
 import Foundation
 import Testing
+import TestSupport
 
 /// The HTTP/JSON invoke API over loopback, against a real chaincode.
 @Suite struct HTTPAPITests {
@@ -9,40 +10,34 @@ import Testing
         try await withPeer { peer in
             let api = DebugPeerHTTPServer(peer: peer, port: 0)
             let address = try await api.start()
-            do {
-                try await body(peer, HTTPTestClient(address: address))
-                await api.stop()
-            } catch {
-                await api.stop()
-                throw error
-            }
+            try await withCleanup({ await api.stop() }) { try await body(peer, HTTPTestClient(address: address)) }
         }
     }
 
     @Test func invokeQueryListAndReadState() async throws {
         try await withAPI { peer, http in
-            let chaincode = try await startChaincode(on: peer)
-            #expect(try await http.request("GET", "/chaincodes").json["chaincodes"] as? [String] == ["testcc:1.0"])
+            try await withChaincode(on: peer) { _ in
+                #expect(try await http.request("GET", "/chaincodes").json["chaincodes"] as? [String] == ["testcc:1.0"])
 
-            let invoked = try await http.request("POST", "/chaincodes/testcc/invoke", body: #"{"Args":["put","color","blue"]}"#)
-            #expect(invoked.status == 200)
-            #expect(invoked.json["status"] as? Int == 200)
-            #expect((invoked.json["txID"] as? String)?.count == 64)
+                let invoked = try await http.request("POST", "/chaincodes/testcc/invoke", body: #"{"Args":["put","color","blue"]}"#)
+                #expect(invoked.status == 200)
+                #expect(invoked.json["status"] as? Int == 200)
+                #expect((invoked.json["txID"] as? String)?.count == 64)
 
-            let queried = try await http.request("POST", "/chaincodes/testcc:1.0/query", body: #"{"function":"get","Args":["color"]}"#)
-            #expect(queried.json["payload"] as? String == "blue")
+                let queried = try await http.request("POST", "/chaincodes/testcc:1.0/query", body: #"{"function":"get","Args":["color"]}"#)
+                #expect(queried.json["payload"] as? String == "blue")
 
-            let failed = try await http.request("POST", "/chaincodes/testcc/invoke", body: #"{"Args":["putThenFail","x","y"]}"#)
-            #expect(failed.status == 200)
-            #expect(failed.json["status"] as? Int == 500)
-            #expect(failed.json["message"] as? String == "refused on purpose")
+                let failed = try await http.request("POST", "/chaincodes/testcc/invoke", body: #"{"Args":["putThenFail","x","y"]}"#)
+                #expect(failed.status == 200)
+                #expect(failed.json["status"] as? Int == 500)
+                #expect(failed.json["message"] as? String == "refused on purpose")
 
-            let key = try await http.request("GET", "/state/devchannel/testcc?key=color")
-            #expect(key.json["value"] as? String == "blue")
-            #expect(try await http.request("GET", "/state/devchannel/testcc?key=x").status == 404)
-            let listing = try await http.request("GET", "/state/devchannel/testcc?prefix=co")
-            #expect((listing.json["entries"] as? [[String: Any]])?.compactMap { $0["key"] as? String } == ["color"])
-            await chaincode.stop()
+                let key = try await http.request("GET", "/state/devchannel/testcc?key=color")
+                #expect(key.json["value"] as? String == "blue")
+                #expect(try await http.request("GET", "/state/devchannel/testcc?key=x").status == 404)
+                let listing = try await http.request("GET", "/state/devchannel/testcc?prefix=co")
+                #expect((listing.json["entries"] as? [[String: Any]])?.compactMap { $0["key"] as? String } == ["color"])
+            }
         }
     }
 
@@ -59,22 +54,22 @@ import Testing
 
     @Test func eventsStreamAsServerSentEvents() async throws {
         try await withAPI { peer, http in
-            let chaincode = try await startChaincode(on: peer)
-            let socket = try LoopbackSocket(port: http.port, receiveTimeoutSeconds: 10)
-            socket.write(Array("GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
-            var received = ""
-            while !received.contains(": k8svm debug peer events") {
-                guard case .bytes(let bytes) = try await offload({ socket.read() }) else { Issue.record("no stream greeting"); return }
-                received += String(decoding: bytes, as: UTF8.self)
+            try await withChaincode(on: peer) { _ in
+                let socket = try LoopbackSocket(port: http.port, receiveTimeoutSeconds: 10)
+                socket.write(Array("GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
+                var received = ""
+                while !received.contains(": k8svm debug peer events") {
+                    guard case .bytes(let bytes) = try await offload({ socket.read() }) else { Issue.record("no stream greeting"); return }
+                    received += String(decoding: bytes, as: UTF8.self)
+                }
+                #expect(received.contains("text/event-stream"))
+                _ = try await http.request("POST", "/chaincodes/testcc/invoke", body: #"{"Args":["event","created","hello"]}"#)
+                while !received.contains("\"payload\":\"hello\"") {
+                    guard case .bytes(let bytes) = try await offload({ socket.read() }) else { Issue.record("no event arrived: \(received)"); return }
+                    received += String(decoding: bytes, as: UTF8.self)
+                }
+                #expect(received.contains("event: created"))
             }
-            #expect(received.contains("text/event-stream"))
-            _ = try await http.request("POST", "/chaincodes/testcc/invoke", body: #"{"Args":["event","created","hello"]}"#)
-            while !received.contains("\"payload\":\"hello\"") {
-                guard case .bytes(let bytes) = try await offload({ socket.read() }) else { Issue.record("no event arrived: \(received)"); return }
-                received += String(decoding: bytes, as: UTF8.self)
-            }
-            #expect(received.contains("event: created"))
-            await chaincode.stop()
         }
     }
 }

@@ -4,6 +4,7 @@ import DebugPeer
 import DebugPeerAPI
 import Foundation
 import Testing
+import TestSupport
 
 /// Mutual TLS is enforced, and starting/stopping never leaves anything hanging.
 @Suite struct LifecycleTests {
@@ -31,31 +32,38 @@ import Testing
         let chaincode = Task {
             try await ChaincodeServer.run(TestChaincode(), configuration: ShimConfiguration(chaincodeID: "cc:1", peerHost: "127.0.0.1", peerPort: port))
         }
-        try await withTimeout(10, "registration") { await peer.waitForRegistration(of: "cc:1") }
-        let events = peer.events()
-        try await withTimeout(10, "the peer to stop") { await peer.stop() }
-        // The shim sees the stream end (returns or throws), the event stream finishes, invokes are refused.
-        _ = try await withTimeout(10, "the chaincode to notice") { await chaincode.result }
-        let ended = try await withTimeout(5, "the event stream to finish") { () -> Bool in
-            var iterator = events.makeAsyncIterator()
-            return await iterator.next() == nil
+        // Stopping the peer is what this test checks; should it throw before, the peer and the chaincode still stop.
+        try await withCleanup({ await peer.stop(); chaincode.cancel() }) {
+            try await withTimeout(10, "registration") { await peer.waitForRegistration(of: "cc:1") }
+            let events = peer.events()
+            try await withTimeout(10, "the peer to stop") { await peer.stop() }
+            // The shim sees the stream end (returns or throws), the event stream finishes, invokes are refused.
+            _ = try await withTimeout(10, "the chaincode to notice") { await chaincode.result }
+            let ended = try await withTimeout(5, "the event stream to finish") { () -> Bool in
+                var iterator = events.makeAsyncIterator()
+                return await iterator.next() == nil
+            }
+            #expect(ended)
+            await #expect(throws: DebugPeerError.notRunning) { try await peer.invoke(chaincode: "cc", "get", "k") }
         }
-        #expect(ended)
-        await #expect(throws: DebugPeerError.notRunning) { try await peer.invoke(chaincode: "cc", "get", "k") }
     }
 
     @Test func startFailsWhenThePortIsTaken() async throws {
         try await withPeer { peer in
             let port = Int(peer.address!.split(separator: ":")[1])!
             let second = try DebugPeer(configuration: DebugPeerConfiguration(port: port))
-            await #expect(throws: (any Error).self) { try await withTimeout(10, "start to fail") { try await second.start() } }
-            #expect(second.address == nil)
+            // Each stop is for the case the start wrongly succeeds.
+            try await withCleanup({ await second.stop() }) {
+                await #expect(throws: (any Error).self) { try await withTimeout(10, "start to fail") { try await second.start() } }
+                #expect(second.address == nil)
+            }
 
             let api = DebugPeerHTTPServer(peer: peer, port: 0)
             let apiPort = Int(try await api.start().split(separator: ":")[1])!
             let clash = DebugPeerHTTPServer(peer: peer, port: apiPort)
-            await #expect(throws: (any Error).self) { try await withTimeout(10, "start to fail") { try await clash.start() } }
-            await api.stop()
+            try await withCleanup({ await clash.stop(); await api.stop() }) {
+                await #expect(throws: (any Error).self) { try await withTimeout(10, "start to fail") { try await clash.start() } }
+            }
         }
     }
 

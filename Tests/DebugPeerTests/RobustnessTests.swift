@@ -11,83 +11,79 @@ import Testing
             let closedByPeer = try await offload { try sendGarbageAndAwaitClose(port: port) }
             #expect(closedByPeer)
 
-            let chaincode = try await startChaincode(on: peer)
-            #expect(try await peer.invoke(chaincode: "testcc", "put", "k", "v").status == 200)
-            await chaincode.stop()
+            try await withChaincode(on: peer) { _ throws in
+                #expect(try await peer.invoke(chaincode: "testcc", "put", "k", "v").status == 200)
+            }
         }
     }
 
     @Test func unimplementedMessageTypeIsAnsweredWithErrorNamingIt() async throws {
         try await withPeer { peer in
-            let stream = try RawChaincodeStream(address: peer.address!)
-            try stream.register("raw:1")
-            #expect(try await stream.next()?.type == .registered)
-            #expect(try await stream.next()?.type == .ready)
-            let outcome = Task { try await peer.invoke(chaincode: "raw", "x") }
-            let transaction = try #require(try await stream.next())
+            try await withRawStream(address: peer.address!) { stream in
+                try await stream.registerAndAwaitReady("raw:1")
+                let outcome = Task { try await peer.invoke(chaincode: "raw", "x") }
+                let transaction = try #require(try await stream.next())
 
-            for type in [Protos_ChaincodeMessage.TypeEnum.getQueryResult, .getHistoryForKey, .getPrivateDataHash, .getStateMultiple] {
-                stream.send(Protos_ChaincodeMessage(type: type, txid: transaction.txid, channelID: transaction.channelID))
-                let reply = try #require(try await stream.next())
-                #expect(reply.type == .error)
-                #expect(reply.txid == transaction.txid)
-                #expect(String(decoding: reply.payload, as: UTF8.self).contains("does not implement \(type.protoName)"))
-            }
-            // A request for a transaction the peer never sent has no ledger context.
-            stream.send(Protos_ChaincodeMessage(type: .getState, txid: "unknown-tx", channelID: transaction.channelID))
-            let orphan = try #require(try await stream.next())
-            #expect(orphan.type == .error)
-            #expect(String(decoding: orphan.payload, as: UTF8.self).contains("no ledger context"))
+                for type in [Protos_ChaincodeMessage.TypeEnum.getQueryResult, .getHistoryForKey, .getPrivateDataHash, .getStateMultiple] {
+                    stream.send(Protos_ChaincodeMessage(type: type, txid: transaction.txid, channelID: transaction.channelID))
+                    let reply = try #require(try await stream.next())
+                    #expect(reply.type == .error)
+                    #expect(reply.txid == transaction.txid)
+                    #expect(String(decoding: reply.payload, as: UTF8.self).contains("does not implement \(type.protoName)"))
+                }
+                // A request for a transaction the peer never sent has no ledger context.
+                stream.send(Protos_ChaincodeMessage(type: .getState, txid: "unknown-tx", channelID: transaction.channelID))
+                let orphan = try #require(try await stream.next())
+                #expect(orphan.type == .error)
+                #expect(String(decoding: orphan.payload, as: UTF8.self).contains("no ledger context"))
 
-            stream.send(.error("chaincode gave up", answering: transaction))
-            await #expect(throws: DebugPeerError.transactionFailed(chaincode: "raw:1", txID: transaction.txid, message: "chaincode gave up")) {
-                try await outcome.value
+                stream.send(.error("chaincode gave up", answering: transaction))
+                await #expect(throws: DebugPeerError.transactionFailed(chaincode: "raw:1", txID: transaction.txid, message: "chaincode gave up")) {
+                    try await outcome.value
+                }
             }
-            await stream.close()
         }
     }
 
     @Test func cancellingAnInvokeThatNeverCompletesReturnsPromptly() async throws {
         try await withPeer { peer in
-            let stream = try RawChaincodeStream(address: peer.address!)
-            try stream.register("silent:1")
-            #expect(try await stream.next()?.type == .registered)
-            #expect(try await stream.next()?.type == .ready)
-            let invoke = Task { try await peer.invoke(chaincode: "silent", "x") }
-            #expect(try await stream.next()?.type == .transaction)
-            invoke.cancel()
-            let outcome = try await withTimeout(5, "the cancelled invoke") { await invoke.result }
-            #expect(throws: CancellationError.self) { try outcome.get() }
-            await stream.close()
+            try await withRawStream(address: peer.address!) { stream in
+                try await stream.registerAndAwaitReady("silent:1")
+                let invoke = Task { try await peer.invoke(chaincode: "silent", "x") }
+                #expect(try await stream.next()?.type == .transaction)
+                invoke.cancel()
+                let outcome = try await withTimeout(5, "the cancelled invoke") { await invoke.result }
+                #expect(throws: CancellationError.self) { try outcome.get() }
+            }
         }
     }
 
     @Test func oversizedMessagesAreRejected() async throws {
         try await withPeer(configure: { $0.maxMessageSize = 64 * 1024 }) { peer in
-            let chaincode = try await startChaincode(on: peer)
-            let big = String(repeating: "x", count: 100 * 1024)
-            // Peer → chaincode: refused before sending.
-            do {
-                _ = try await peer.invoke(chaincode: "testcc", args: [Data("put".utf8), Data("k".utf8), Data(big.utf8)])
-                Issue.record("an oversized TRANSACTION must be refused")
-            } catch DebugPeerError.messageTooLarge(let size, let limit) {
-                #expect(size > 100 * 1024)
-                #expect(limit == 64 * 1024)
+            try await withChaincode(on: peer) { _ in
+                let big = String(repeating: "x", count: 100 * 1024)
+                // Peer → chaincode: refused before sending.
+                do {
+                    _ = try await peer.invoke(chaincode: "testcc", args: [Data("put".utf8), Data("k".utf8), Data(big.utf8)])
+                    Issue.record("an oversized TRANSACTION must be refused")
+                } catch DebugPeerError.messageTooLarge(let size, let limit) {
+                    #expect(size > 100 * 1024)
+                    #expect(limit == 64 * 1024)
+                }
+                // Chaincode → peer: a PUT_STATE over the limit kills that stream; the invoke fails clearly.
+                try await withChaincode(id: "bigger:1.0", on: peer) { _ in
+                    do {
+                        _ = try await peer.invoke(chaincode: "bigger", "putLarge", "k", "\(70 * 1024)")
+                        Issue.record("an oversized PUT_STATE must fail the invoke")
+                    } catch let error as DebugPeerError {
+                        guard case .chaincodeDisconnected(let id, _, _) = error else { Issue.record("unexpected \(error)"); return }
+                        #expect(id == "bigger:1.0")
+                    }
+                    #expect(peer.state.value(channel: "devchannel", namespace: "bigger", key: "k") == nil)
+                    // Others keep working.
+                    #expect(try await peer.invoke(chaincode: "testcc", "put", "k", "small").status == 200)
+                }
             }
-            // Chaincode → peer: a PUT_STATE over the limit kills that stream; the invoke fails clearly.
-            let staged = try await startChaincode(id: "bigger:1.0", on: peer)
-            do {
-                _ = try await peer.invoke(chaincode: "bigger", "putLarge", "k", "\(70 * 1024)")
-                Issue.record("an oversized PUT_STATE must fail the invoke")
-            } catch let error as DebugPeerError {
-                guard case .chaincodeDisconnected(let id, _, _) = error else { Issue.record("unexpected \(error)"); return }
-                #expect(id == "bigger:1.0")
-            }
-            #expect(peer.state.value(channel: "devchannel", namespace: "bigger", key: "k") == nil)
-            // Others keep working.
-            #expect(try await peer.invoke(chaincode: "testcc", "put", "k", "small").status == 200)
-            await staged.stop()
-            await chaincode.stop()
         }
     }
 }

@@ -8,15 +8,15 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("state-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
         try await withPeer(configure: { $0.stateFile = file }) { peer in
-            let chaincode = try await startChaincode(on: peer)
-            _ = try await peer.invoke(chaincode: "testcc", "put", "kept", "yes")
-            await chaincode.stop()
+            try await withChaincode(on: peer) { _ in
+                _ = try await peer.invoke(chaincode: "testcc", "put", "kept", "yes")
+            }
         }
         try await withPeer(configure: { $0.stateFile = file }) { peer in
             #expect(peer.state.value(channel: "devchannel", namespace: "testcc", key: "kept") == Data("yes".utf8))
-            let chaincode = try await startChaincode(on: peer)
-            #expect(try await peer.query(chaincode: "testcc", "get", "kept").text == "yes")
-            await chaincode.stop()
+            try await withChaincode(on: peer) { _ throws in
+                #expect(try await peer.query(chaincode: "testcc", "get", "kept").text == "yes")
+            }
         }
     }
 
@@ -34,25 +34,25 @@ import Testing
 
     @Test func puttingAnEmptyValueDeletesTheKeyLikeFabric() async throws {
         try await withPeer { peer in
-            let chaincode = try await startChaincode(on: peer)
-            _ = try await peer.invoke(chaincode: "testcc", "put", "k", "v")
-            _ = try await peer.invoke(chaincode: "testcc", "put", "k", "")
-            #expect(peer.state.value(channel: "devchannel", namespace: "testcc", key: "k") == nil)
-            await chaincode.stop()
+            try await withChaincode(on: peer) { _ in
+                _ = try await peer.invoke(chaincode: "testcc", "put", "k", "v")
+                _ = try await peer.invoke(chaincode: "testcc", "put", "k", "")
+                #expect(peer.state.value(channel: "devchannel", namespace: "testcc", key: "k") == nil)
+            }
         }
     }
 
     @Test func rangesUseByteOrderLikeFabric() async throws {
         try await withPeer { peer in
-            let chaincode = try await startChaincode(on: peer)
-            // Composite keys start with U+0000; U+10FFFF ends a prefix range; "é" sorts after "z" by bytes.
-            for key in ["\u{0}asset\u{0}1\u{0}", "b", "z", "é", "a"] {
-                _ = try await peer.invoke(chaincode: "testcc", "put", key, "v")
+            try await withChaincode(on: peer) { _ in
+                // Composite keys start with U+0000; U+10FFFF ends a prefix range; "é" sorts after "z" by bytes.
+                for key in ["\u{0}asset\u{0}1\u{0}", "b", "z", "é", "a"] {
+                    _ = try await peer.invoke(chaincode: "testcc", "put", key, "v")
+                }
+                #expect(peer.state.entries(channel: "devchannel", namespace: "testcc").map(\.key) == ["\u{0}asset\u{0}1\u{0}", "a", "b", "z", "é"])
+                // The shim's empty start key (0x01) skips composite keys, as in Fabric.
+                #expect(try await peer.query(chaincode: "testcc", "keys", "", "").text == "a,b,z,é")
             }
-            #expect(peer.state.entries(channel: "devchannel", namespace: "testcc").map(\.key) == ["\u{0}asset\u{0}1\u{0}", "a", "b", "z", "é"])
-            // The shim's empty start key (0x01) skips composite keys, as in Fabric.
-            #expect(try await peer.query(chaincode: "testcc", "keys", "", "").text == "a,b,z,é")
-            await chaincode.stop()
         }
     }
 }

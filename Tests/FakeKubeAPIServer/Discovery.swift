@@ -12,7 +12,7 @@ enum Discovery {
     ]
 
     static func reply(for path: String) -> Reply? {
-        guard let entry = files[path], let body = try? SharedData.recordedBody(entry.file) else { return nil }
+        guard let entry = files[path], let body = try? KubernetesFixtures.recordedBody(entry.file) else { return nil }
         return .raw(status: 200, body: body, contentType: entry.contentType)
     }
 }

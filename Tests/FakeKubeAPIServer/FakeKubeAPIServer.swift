@@ -3,7 +3,7 @@ import NIOSSL
 import Synchronization
 
 /// An in-process fake kube-apiserver v1.26 on 127.0.0.1 that answers like the recordings in
-/// `shared/k8s-recordings`, with a fake kubelet that runs containers as local processes and the job, garbage
+/// `Tests/KubernetesFixtures/k8s-recordings`, with a fake kubelet that runs containers as local processes and the job, garbage
 /// collector and TTL controllers simulated.
 public final class FakeKubeAPIServer: Sendable {
     /// How the fake serves.

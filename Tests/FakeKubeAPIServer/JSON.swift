@@ -1,5 +1,5 @@
 /// An ordered JSON value. Object members keep the order they were decoded or built in, so responses can list
-/// fields in the order kube-apiserver v1.26 writes them (see any response body under `shared/k8s-recordings`).
+/// fields in the order kube-apiserver v1.26 writes them (see any response body under `Tests/KubernetesFixtures/k8s-recordings`).
 /// Numbers keep their literal text so integers and decimals round-trip unchanged.
 enum JSON: Sendable, Equatable {
     case null

@@ -6,7 +6,7 @@ struct Resource: Sendable, Hashable {
     /// Plural name as in URLs (`pods`).
     let name: String
     let kind: String
-    /// OpenAPI file under `shared/k8s-openapi` holding the schema, and the schema key.
+    /// OpenAPI file under `Tests/KubernetesFixtures/k8s-openapi` holding the schema, and the schema key.
     let schemaFile: String
     let schemaName: String
 
@@ -22,7 +22,7 @@ struct Resource: Sendable, Hashable {
                                  schemaFile: "api__v1_openapi.json", schemaName: "io.k8s.api.core.v1.Event")
     static let jobs = Resource(group: "batch", version: "v1", name: "jobs", kind: "Job",
                                schemaFile: "apis__batch__v1_openapi.json", schemaName: "io.k8s.api.batch.v1.Job")
-    /// Not in any file of `shared/k8s-openapi`, so only the generic checks apply.
+    /// Not in any file of `Tests/KubernetesFixtures/k8s-openapi`, so only the generic checks apply.
     static let selfSubjectAccessReviews = Resource(
         group: "authorization.k8s.io", version: "v1", name: "selfsubjectaccessreviews", kind: "SelfSubjectAccessReview",
         schemaFile: "", schemaName: "io.k8s.api.authorization.v1.SelfSubjectAccessReview")

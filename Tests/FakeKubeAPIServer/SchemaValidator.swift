@@ -1,4 +1,4 @@
-/// Checks a decoded body against `components.schemas` of `shared/k8s-openapi` the way kube-apiserver's strict
+/// Checks a decoded body against `components.schemas` of `Tests/KubernetesFixtures/k8s-openapi` the way kube-apiserver's strict
 /// decoder does (errors/12): JSON types per field (following `$ref`/`allOf`, `int-or-string`, Quantity's `oneOf`,
 /// `additionalProperties` maps, free-form and `x-kubernetes-preserve-unknown-fields` objects), unknown fields,
 /// base64 for `format: byte`, `enum` where given, and the `required` lists (answered as 422 `Required value`).
@@ -13,7 +13,7 @@ struct SchemaValidator {
     /// Validates `object` as `resource`. Throws the 400 for type errors and unknown fields; returns the paths of
     /// missing required fields.
     static func validate(_ object: JSON, as resource: Resource) throws(APIError) -> [InvalidCause] {
-        let schemas = (try? SharedData.schemas(resource.schemaFile)) ?? [:]
+        let schemas = (try? KubernetesFixtures.schemas(resource.schemaFile)) ?? [:]
         guard let schema = schemas[resource.schemaName] else { return [] }
         var validator = SchemaValidator(schemas: schemas)
         validator.check(object, schema, path: "", owner: resource.kind)

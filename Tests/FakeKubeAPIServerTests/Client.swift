@@ -1,5 +1,6 @@
 import Foundation
 import FakeKubeAPIServer
+import TestSupport
 
 /// A response as curl received it.
 struct Response: Sendable {
@@ -104,13 +105,7 @@ func withServer(_ options: FakeKubeAPIServer.Options = .init(),
                 _ body: (FakeKubeAPIServer, Client) async throws -> Void) async throws {
     let server = try await FakeKubeAPIServer.start(options)
     server.registerImage("127.0.0.1:5000/ceo/busybox", entrypoint: ["/bin/sh"])
-    do {
-        try await body(server, try Client(server))
-    } catch {
-        await server.stop()
-        throw error
-    }
-    await server.stop()
+    try await withCleanup({ await server.stop() }) { try await body(server, try Client(server)) }
 }
 
 /// Parses JSON text.

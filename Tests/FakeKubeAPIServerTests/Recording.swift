@@ -1,6 +1,7 @@
+import FakeKubeAPIServer
 import Foundation
 
-/// One recorded exchange of `shared/k8s-recordings` (see its README "File format").
+/// One recorded exchange of `Tests/KubernetesFixtures/k8s-recordings` (see its README "File format").
 struct Recording {
     let method: String
     /// Path with query, as curl sent it.
@@ -10,11 +11,8 @@ struct Recording {
     let status: Int
     let responseBody: String
 
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/k8s-recordings")
-
     init(_ file: String) throws {
-        let text = try String(contentsOf: Self.root.appendingPathComponent(file), encoding: .utf8)
+        let text = try String(contentsOf: KubernetesFixtures.recordings.appendingPathComponent(file), encoding: .utf8)
         let parts = text.components(separatedBy: "### response\n")
         let request = parts[0].replacingOccurrences(of: "### request\n", with: "")
         let requestSections = request.components(separatedBy: "\n\n")

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import FakeKubeAPIServer
 
-/// Bodies checked against the OpenAPI schemas of shared/k8s-openapi.
+/// Bodies checked against the OpenAPI schemas of Tests/KubernetesFixtures/k8s-openapi.
 @Suite struct SchemaTests {
     private func pod(_ change: (inout [String: Any]) -> Void) throws -> String {
         var body = parse(try Recording("errors/05-POST-pod-first-201.http").requestBody!)

@@ -1,6 +1,7 @@
 import Foundation
 import OCIRegistry
 import TestServices
+import TestSupport
 import Testing
 
 /// Authentication against a real docker-registry: htpasswd (HTTP Basic) and token auth (bearer tokens from a realm),
@@ -64,15 +65,11 @@ import Testing
     /// Runs `body` with a token service and a registry trusting it; both are stopped afterwards, also on failure.
     func withTokenAuth(_ body: (TestTokenService, TestRegistry) async throws -> Void) async throws {
         let tokens = try await TestTokenService(username: "alice", password: "s3cret", refreshToken: "refresh-me")
-        do {
+        try await withCleanup({ await tokens.stop() }) {
             let registry = try TestRegistry(auth: tokens.registryAuth)
             defer { registry.stop() }
             try await body(tokens, registry)
-        } catch {
-            await tokens.stop()
-            throw error
         }
-        await tokens.stop()
     }
 
     @Test func bearerTokensFromTheRealmAuthorisePullPushAndMount() async throws {

@@ -1,5 +1,6 @@
 import NIOCore
 import OCIRegistry
+import TestSupport
 
 /// Runs `body` with a client of `registry` and shuts the client down afterwards, also when `body` throws.
 func withClient<T>(_ registry: String, scheme: RegistryScheme? = nil, credentials: RegistryCredentials? = nil,
@@ -7,12 +8,5 @@ func withClient<T>(_ registry: String, scheme: RegistryScheme? = nil, credential
     // Connection failures are given up on after a second: every registry of the tests is local.
     let client = try RegistryClient(registry: registry, scheme: scheme, credentials: credentials, chunkSize: chunkSize,
                                     connectTimeout: .seconds(1))
-    do {
-        let result = try await body(client)
-        await client.shutdown()
-        return result
-    } catch {
-        await client.shutdown()
-        throw error
-    }
+    return try await withCleanup({ await client.shutdown() }) { try await body(client) }
 }

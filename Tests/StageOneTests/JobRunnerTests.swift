@@ -4,6 +4,7 @@ import K8sVMCore
 import KubernetesClient
 import Synchronization
 import Testing
+import TestSupport
 
 /// Stage 1 as a Kubernetes Job: against the fake API server (whose kubelet runs the real `k8svm-stage1` script as a
 /// process on this host), or unchanged against a real cluster (`StageOneCluster`).
@@ -40,97 +41,90 @@ import Testing
     @Test func aGoPackageBuildsInAJobThatIsGoneAfterwards() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        let cluster = try await StageOneCluster.start(scratch: scratch)
-        let run = UUID().uuidString.lowercased()
-        let label = "k8svm.test/run=\(run)"
-        let (recording, jobs) = recordJobs(cluster, label: label)
-        let log = LogSink()
-        let runner = JobStageOneRunner(client: cluster.client, settings: settings(cluster, run: run), log: log.sink)
-        let job = try StageOneJob(label: "stage1-test", type: .golang, path: "", sourceDirectory: try GoSource.write(in: scratch),
-                              builderImage: cluster.ccenvImage, timeout: .seconds(240), layerFile: scratch.path + "/layer.tar.gz")
-        let result = await Result(catching: { try await runner.run(job) })
-        let left = try await cluster.awaitNoLeftovers(label: label)
-        recording.cancel()
-        await cluster.stop()
+        try await StageOneCluster.with(scratch: scratch) { cluster in
+            let run = UUID().uuidString.lowercased()
+            let label = "k8svm.test/run=\(run)"
+            let (recording, jobs) = recordJobs(cluster, label: label)
+            defer { recording.cancel() }
+            let log = LogSink()
+            let runner = JobStageOneRunner(client: cluster.client, settings: settings(cluster, run: run), log: log.sink)
+            let job = try StageOneJob(label: "stage1-test", type: .golang, path: "", sourceDirectory: try GoSource.write(in: scratch),
+                                      builderImage: cluster.ccenvImage, timeout: .seconds(240), layerFile: scratch.path + "/layer.tar.gz")
+            let result = await Result(catching: { try await runner.run(job) })
+            let left = try await cluster.awaitNoLeftovers(label: label)
 
-        let output = try result.get()
-        #expect(output.digest.value == (try sha256(file: output.file)), "the summary came from the termination message and matches")
-        #expect(output.diffID.value == (try await diffID(ofGzip: output.file)))
-        let layer = try await inspectGoLayer(output, scratch: scratch)
-        #expect(layer.printed.contains("\(GoSource.greeting) [-peer.address=127.0.0.1:7052]"), "\(layer.printed)")
-        #expect(log.text.contains("go build"), "the build log was streamed while it ran: \(log.text)")
-        #expect(left.isEmpty, "no Job or Pod is left: \(left)")
+            let output = try result.get()
+            #expect(output.digest.value == (try sha256(file: output.file)), "the summary came from the termination message and matches")
+            #expect(output.diffID.value == (try await diffID(ofGzip: output.file)))
+            let layer = try await inspectGoLayer(output, scratch: scratch)
+            #expect(layer.printed.contains("\(GoSource.greeting) [-peer.address=127.0.0.1:7052]"), "\(layer.printed)")
+            #expect(log.text.contains("go build"), "the build log was streamed while it ran: \(log.text)")
+            #expect(left.isEmpty, "no Job or Pod is left: \(left)")
 
-        let sent = try #require(jobs.first, "the Job was seen")
-        let spec = try #require(sent.spec)
-        #expect(spec.backoffLimit == 0)
-        #expect(spec.activeDeadlineSeconds == 240)
-        #expect(spec.ttlSecondsAfterFinished == 120)
-        let pod = spec.template.spec
-        #expect(pod.restartPolicy == "Never" && pod.automountServiceAccountToken == false)
-        #expect(pod.securityContext?.objectValue?["runAsNonRoot"] == .bool(true))
-        #expect(pod.securityContext?.objectValue?["seccompProfile"] == .object(["type": .string("RuntimeDefault")]))
-        let container = try #require(pod.containers.first)
-        #expect(container.image == cluster.ccenvImage)
-        #expect(container.securityContext?.objectValue?["readOnlyRootFilesystem"] == .bool(true))
-        #expect(container.securityContext?.objectValue?["allowPrivilegeEscalation"] == .bool(false))
-        #expect(container.volumeMounts?.contains { $0.mountPath == "/tmp" } == true, "a writable /tmp")
-        #expect(container.resources?.objectValue?["limits"]?.objectValue?["memory"] == .string("2Gi"))
-        let names = Set(container.env?.map(\.name) ?? [])
-        #expect(names.isSuperset(of: ["K8SVM_SOURCE_URL", "K8SVM_OUTPUT_URL", "K8SVM_TOKEN", "K8SVM_CHAINCODE_LABEL", "HOME"]))
+            let sent = try #require(jobs.first, "the Job was seen")
+            let spec = try #require(sent.spec)
+            #expect(spec.backoffLimit == 0)
+            #expect(spec.activeDeadlineSeconds == 240)
+            #expect(spec.ttlSecondsAfterFinished == 120)
+            let pod = spec.template.spec
+            #expect(pod.restartPolicy == "Never" && pod.automountServiceAccountToken == false)
+            #expect(pod.securityContext?.objectValue?["runAsNonRoot"] == .bool(true))
+            #expect(pod.securityContext?.objectValue?["seccompProfile"] == .object(["type": .string("RuntimeDefault")]))
+            let container = try #require(pod.containers.first)
+            #expect(container.image == cluster.ccenvImage)
+            #expect(container.securityContext?.objectValue?["readOnlyRootFilesystem"] == .bool(true))
+            #expect(container.securityContext?.objectValue?["allowPrivilegeEscalation"] == .bool(false))
+            #expect(container.volumeMounts?.contains { $0.mountPath == "/tmp" } == true, "a writable /tmp")
+            #expect(container.resources?.objectValue?["limits"]?.objectValue?["memory"] == .string("2Gi"))
+            let names = Set(container.env?.map(\.name) ?? [])
+            #expect(names.isSuperset(of: ["K8SVM_SOURCE_URL", "K8SVM_OUTPUT_URL", "K8SVM_TOKEN", "K8SVM_CHAINCODE_LABEL", "HOME"]))
+        }
     }
 
     @Test func aFailedBuildInAJobCarriesTheCompilersMessageAndLeavesNothing() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        let cluster = try await StageOneCluster.start(scratch: scratch)
-        let run = UUID().uuidString.lowercased()
-        let log = LogSink()
-        let runner = JobStageOneRunner(client: cluster.client, settings: settings(cluster, run: run), log: log.sink)
-        let broken = GoSource.main.replacingOccurrences(of: "fmt.Println(", with: "fmt.Println(undefinedThing, ")
-        let job = try StageOneJob(label: "stage1-test", type: .golang, path: "", sourceDirectory: try GoSource.write(in: scratch, main: broken),
-                              builderImage: cluster.ccenvImage, timeout: .seconds(240), layerFile: scratch.path + "/layer.tar.gz")
-        let result = await Result(catching: { try await runner.run(job) })
-        let left = try await cluster.awaitNoLeftovers(label: "k8svm.test/run=\(run)")
-        await cluster.stop()
+        try await StageOneCluster.with(scratch: scratch) { cluster in
+            let run = UUID().uuidString.lowercased()
+            let log = LogSink()
+            let runner = JobStageOneRunner(client: cluster.client, settings: settings(cluster, run: run), log: log.sink)
+            let broken = GoSource.main.replacingOccurrences(of: "fmt.Println(", with: "fmt.Println(undefinedThing, ")
+            let job = try StageOneJob(label: "stage1-test", type: .golang, path: "", sourceDirectory: try GoSource.write(in: scratch, main: broken),
+                                      builderImage: cluster.ccenvImage, timeout: .seconds(240), layerFile: scratch.path + "/layer.tar.gz")
+            let result = await Result(catching: { try await runner.run(job) })
+            let left = try await cluster.awaitNoLeftovers(label: "k8svm.test/run=\(run)")
 
-        let error = try #require(throws: K8sVMError.self) { try result.get() }
-        #expect(error.message.contains("failed") && error.message.contains("undefined: undefinedThing"), "\(error.message)")
-        #expect(log.text.contains("undefined: undefinedThing"), "\(log.text)")
-        #expect(left.isEmpty, "no Job or Pod is left: \(left)")
+            let error = try #require(throws: K8sVMError.self) { try result.get() }
+            #expect(error.message.contains("failed") && error.message.contains("undefined: undefinedThing"), "\(error.message)")
+            #expect(log.text.contains("undefined: undefinedThing"), "\(log.text)")
+            #expect(left.isEmpty, "no Job or Pod is left: \(left)")
+        }
     }
 
     @Test func aJobOverItsTimeIsStoppedAndSaysSo() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        let cluster = try await StageOneCluster.start(scratch: scratch)
-        let run = UUID().uuidString.lowercased()
-        let runner = JobStageOneRunner(client: cluster.client, settings: settings(cluster, run: run), log: { _ in })
-        // On the fake, whose kubelet compiles with the host's (warm) Go cache, a build that never ends stands in for
-        // a long one; a real cluster's cold build in the ccenv image takes longer than 2 s by itself.
-        var builderImage = cluster.ccenvImage
-        if let fake = cluster.fake {
-            builderImage = "127.0.0.1:5000/k8svm/ccenv-never-done:test"
-            fake.registerImage("127.0.0.1:5000/k8svm/ccenv-never-done", entrypoint: ["/bin/sleep", "600"])
+        try await StageOneCluster.with(scratch: scratch) { cluster in
+            let run = UUID().uuidString.lowercased()
+            let runner = JobStageOneRunner(client: cluster.client, settings: settings(cluster, run: run), log: { _ in })
+            // On the fake, whose kubelet compiles with the host's (warm) Go cache, a build that never ends stands in for
+            // a long one; a real cluster's cold build in the ccenv image takes longer than 2 s by itself.
+            var builderImage = cluster.ccenvImage
+            if let fake = cluster.fake {
+                builderImage = "127.0.0.1:5000/k8svm/ccenv-never-done:test"
+                fake.registerImage("127.0.0.1:5000/k8svm/ccenv-never-done", entrypoint: ["/bin/sleep", "600"])
+            }
+            let job = try StageOneJob(label: "stage1-test", type: .golang, path: "", sourceDirectory: try GoSource.write(in: scratch),
+                                      builderImage: builderImage, timeout: .seconds(2), layerFile: scratch.path + "/layer.tar.gz")
+            let started = ContinuousClock.now
+            let result = await Result(catching: { try await runner.run(job) })
+            let elapsed = ContinuousClock.now - started
+            let left = try await cluster.awaitNoLeftovers(label: "k8svm.test/run=\(run)")
+
+            let error = try #require(throws: K8sVMError.self) { try result.get() }
+            #expect(error.message.contains("timed out after 2 s"), "\(error.message)")
+            #expect(elapsed < .seconds(40), "stopped by its deadline, not run to its end (\(elapsed))")
+            #expect(left.isEmpty, "no Job or Pod is left: \(left)")
         }
-        let job = try StageOneJob(label: "stage1-test", type: .golang, path: "", sourceDirectory: try GoSource.write(in: scratch),
-                              builderImage: builderImage, timeout: .seconds(2), layerFile: scratch.path + "/layer.tar.gz")
-        let started = ContinuousClock.now
-        let result = await Result(catching: { try await runner.run(job) })
-        let elapsed = ContinuousClock.now - started
-        let left = try await cluster.awaitNoLeftovers(label: "k8svm.test/run=\(run)")
-        await cluster.stop()
-
-        let error = try #require(throws: K8sVMError.self) { try result.get() }
-        #expect(error.message.contains("timed out after 2 s"), "\(error.message)")
-        #expect(elapsed < .seconds(40), "stopped by its deadline, not run to its end (\(elapsed))")
-        #expect(left.isEmpty, "no Job or Pod is left: \(left)")
-    }
-}
-
-extension Result where Failure == any Error {
-    /// The outcome of an async throwing body.
-    init(catching body: () async throws -> Success) async {
-        do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }

@@ -2,6 +2,7 @@ import FakeKubeAPIServer
 import Foundation
 import KubernetesClient
 import TestServices
+import TestSupport
 
 /// The cluster a Job-runner test uses: a real one when `K8SVM_TEST_KUBECONFIG` is set (namespace
 /// `K8SVM_TEST_NAMESPACE`, default `default`; the ccenv-golang image `K8SVM_TEST_CCENV_IMAGE`, built with
@@ -17,32 +18,32 @@ struct StageOneCluster {
     let exchangeHost: String
     let fake: FakeKubeAPIServer?
 
-    static func start(scratch: Scratch) async throws -> StageOneCluster {
+    /// Runs `body` with the cluster (the fake's kubeconfig is written into `scratch`); the client is shut down and the
+    /// fake stopped afterwards, also when `body` throws.
+    static func with<T>(scratch: Scratch, _ body: (StageOneCluster) async throws -> T) async throws -> T {
         let environment = ProcessInfo.processInfo.environment
         if let kubeconfig = environment["K8SVM_TEST_KUBECONFIG"], !kubeconfig.isEmpty {
             guard let image = environment["K8SVM_TEST_CCENV_IMAGE"], let host = environment["K8SVM_TEST_EXCHANGE_HOST"] else {
                 throw TestServiceError("with K8SVM_TEST_KUBECONFIG, set K8SVM_TEST_CCENV_IMAGE (a ccenv-golang image the cluster can pull) and K8SVM_TEST_EXCHANGE_HOST (this host's address as the cluster's Pods reach it)")
             }
-            return StageOneCluster(client: try KubernetesClient(access: KubeConfig.load(file: kubeconfig).access()),
-                                   namespace: environment["K8SVM_TEST_NAMESPACE"] ?? "default", ccenvImage: image,
-                                   exchangeBindHost: "0.0.0.0", exchangeHost: host, fake: nil)
+            return try await withKubernetesClient(kubeconfig: kubeconfig) { client in
+                try await body(StageOneCluster(client: client, namespace: environment["K8SVM_TEST_NAMESPACE"] ?? "default",
+                                               ccenvImage: image, exchangeBindHost: "0.0.0.0", exchangeHost: host, fake: nil))
+            }
         }
         let fake = try await FakeKubeAPIServer.start()
-        let repository = "127.0.0.1:5000/k8svm/ccenv-golang"
-        let image = repository + ":test"
-        let scripts = TestDockerEngine.repositoryRoot + "/builder-images/stage1"
-        fake.registerImage(repository,
-                           entrypoint: ["/usr/bin/env", "K8SVM_COMPILE=\(scripts)/compile-golang", "\(scripts)/k8svm-stage1"])
-        let namespace = "k8svm-test"
-        try fake.kubeconfig(namespace: namespace).write(toFile: scratch.path + "/kubeconfig", atomically: true, encoding: .utf8)
-        return StageOneCluster(client: try KubernetesClient(access: KubeConfig.load(file: scratch.path + "/kubeconfig").access()),
-                               namespace: namespace, ccenvImage: image, exchangeBindHost: "127.0.0.1", exchangeHost: "127.0.0.1",
-                               fake: fake)
-    }
-
-    func stop() async {
-        await client.shutdown()
-        await fake?.stop()
+        return try await withCleanup({ await fake.stop() }) {
+            let repository = "127.0.0.1:5000/k8svm/ccenv-golang"
+            let scripts = TestDockerEngine.repositoryRoot + "/builder-images/stage1"
+            fake.registerImage(repository,
+                               entrypoint: ["/usr/bin/env", "K8SVM_COMPILE=\(scripts)/compile-golang", "\(scripts)/k8svm-stage1"])
+            let namespace = "k8svm-test"
+            try fake.kubeconfig(namespace: namespace).write(toFile: scratch.path + "/kubeconfig", atomically: true, encoding: .utf8)
+            return try await withKubernetesClient(kubeconfig: scratch.path + "/kubeconfig") { client in
+                try await body(StageOneCluster(client: client, namespace: namespace, ccenvImage: repository + ":test",
+                                               exchangeBindHost: "127.0.0.1", exchangeHost: "127.0.0.1", fake: fake))
+            }
+        }
     }
 
     /// The Jobs and Pods carrying `label` (`key=value`).

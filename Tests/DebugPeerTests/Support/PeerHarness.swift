@@ -2,6 +2,7 @@ import ChaincodeProtocol
 import ChaincodeShim
 import DebugPeer
 import Foundation
+import TestSupport
 
 /// Starts a debug peer on a free loopback port, runs `body`, and always stops it.
 func withPeer<T: Sendable>(
@@ -13,14 +14,7 @@ func withPeer<T: Sendable>(
     configure(&configuration)
     let peer = try DebugPeer(configuration: configuration)
     try await peer.start()
-    do {
-        let result = try await body(peer)
-        await peer.stop()
-        return result
-    } catch {
-        await peer.stop()
-        throw error
-    }
+    return try await withCleanup({ await peer.stop() }) { try await body(peer) }
 }
 
 /// A chaincode served in-process by the Swift shim over real gRPC.
@@ -55,6 +49,15 @@ func startChaincode(
         throw error
     }
     return running
+}
+
+/// Starts `chaincode` against `peer` (``startChaincode(_:id:on:)``), runs `body`, and always stops the chaincode.
+func withChaincode<T: Sendable>(
+    _ chaincode: some Chaincode = TestChaincode(), id: String = "testcc:1.0", on peer: DebugPeer,
+    _ body: (InProcessChaincode) async throws -> T
+) async throws -> T {
+    let running = try await startChaincode(chaincode, id: id, on: peer)
+    return try await withCleanup({ await running.stop() }) { try await body(running) }
 }
 
 extension Protos_Response {

@@ -2,6 +2,8 @@ import ChaincodeProtocol
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import Testing
+import TestSupport
 
 /// A hand-driven Register stream for protocol-level tests: send any frame, read
 /// the peer's frames one by one, see how the stream ended. One reader only.
@@ -44,6 +46,13 @@ final class RawChaincodeStream: @unchecked Sendable {
         send(Protos_ChaincodeMessage(type: .register, payload: try chaincodeID.serializedData()))
     }
 
+    /// Sends REGISTER for `id` and expects the peer to answer REGISTERED, then READY.
+    func registerAndAwaitReady(_ id: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        try register(id)
+        #expect(try await next()?.type == .registered, sourceLocation: sourceLocation)
+        #expect(try await next()?.type == .ready, sourceLocation: sourceLocation)
+    }
+
     /// The next frame, nil when the stream ended cleanly; throws the error it ended with.
     func next(timeout: Double = 10) async throws -> Protos_ChaincodeMessage? {
         try await withTimeout(timeout, "a frame from the peer") { try await self.iterator.next() }
@@ -78,3 +87,9 @@ final class RawChaincodeStream: @unchecked Sendable {
     }
 }
 
+
+/// Opens a stream to the peer at `address`, runs `body`, and always closes the stream.
+func withRawStream<T>(address: String, _ body: (RawChaincodeStream) async throws -> T) async throws -> T {
+    let stream = try RawChaincodeStream(address: address)
+    return try await withCleanup({ await stream.close() }) { try await body(stream) }
+}
