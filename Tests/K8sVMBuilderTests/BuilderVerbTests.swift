@@ -22,6 +22,16 @@ import Testing
         }
     }
 
+    /// `bin/build` on the package in `directories`.
+    private func peerBuilds(_ directories: BuilderDirectories, vm: InMemoryVM) async -> Int32 {
+        await peerRuns(.build, [directories.source, directories.metadata, directories.build], vm: vm)
+    }
+
+    /// `bin/run` on the build in `directories`, with the `chaincode.json` in its `run/`.
+    private func peerRunsTheBuild(_ directories: BuilderDirectories, vm: InMemoryVM) async -> Int32 {
+        await peerRuns(.run, [directories.build, directories.runMetadata], vm: vm)
+    }
+
     @Test func detectClaimsExactlyWhatTheVMServes() async throws {
         let vm = InMemoryVM(servableTypes: [.golang])
         let golang = try BuilderDirectories(type: "golang", label: "cc_1")
@@ -37,12 +47,12 @@ import Testing
         let vm = InMemoryVM()
         let directories = try BuilderDirectories(type: "golang", label: "cc_1", files: ["go.mod": "module cc\n", "main.go": "package main\n"])
         defer { directories.remove() }
-        #expect(await peerRuns(.build, [directories.source, directories.metadata, directories.build], vm: vm) == 0)
+        #expect(await peerBuilds(directories, vm: vm) == 0)
         #expect(directories.buildEntries() == [BuildRecord.fileName])
 
         let connection = PeerConnection(chaincodeID: "cc_1:abc", peerAddress: "peer0:7052", mspID: "Org1MSP")
         try directories.writeChaincodeJSON(connection)
-        async let code = peerRuns(.run, [directories.build, directories.runMetadata], vm: vm)
+        async let code = peerRunsTheBuild(directories, vm: vm)
         let chaincode = await vm.firstLaunch()
         #expect(chaincode.connection == connection)
         #expect(chaincode.build == InMemoryVM.Build(label: "cc_1", sourceFiles: ["go.mod", "main.go"]))
@@ -55,7 +65,7 @@ import Testing
         let directories = try BuilderDirectories(type: "golang", label: "cc_1")
         defer { directories.remove() }
         FileManager.default.createFile(atPath: directories.build + "/kept-by-the-peer", contents: Data())
-        #expect(await peerRuns(.build, [directories.source, directories.metadata, directories.build], vm: vm) == 1)
+        #expect(await peerBuilds(directories, vm: vm) == 1)
         #expect(vm.builds.count == 1)
         #expect(directories.buildEntries() == ["kept-by-the-peer"], "what build wrote is removed, what was there stays")
     }
@@ -64,7 +74,7 @@ import Testing
         let vm = InMemoryVM(servableTypes: [.binary])
         let directories = try BuilderDirectories(type: "java", label: "cc_1")
         defer { directories.remove() }
-        #expect(await peerRuns(.build, [directories.source, directories.metadata, directories.build], vm: vm) == 1)
+        #expect(await peerBuilds(directories, vm: vm) == 1)
         #expect(vm.builds.isEmpty)
         #expect(directories.buildEntries().isEmpty)
     }
@@ -73,10 +83,10 @@ import Testing
         let builder = InMemoryVM(backend: "memory")
         let directories = try BuilderDirectories(type: "binary", label: "cc_1")
         defer { directories.remove() }
-        #expect(await peerRuns(.build, [directories.source, directories.metadata, directories.build], vm: builder) == 0)
+        #expect(await peerBuilds(directories, vm: builder) == 0)
         try directories.writeChaincodeJSON(PeerConnection(chaincodeID: "cc_1:abc", peerAddress: "peer0:7052"))
         let other = InMemoryVM(backend: "elsewhere")
-        #expect(await peerRuns(.run, [directories.build, directories.runMetadata], vm: other) == 1)
+        #expect(await peerRunsTheBuild(directories, vm: other) == 1)
         #expect(other.launches.isEmpty)
     }
 
@@ -84,9 +94,9 @@ import Testing
         let vm = InMemoryVM()
         let directories = try BuilderDirectories(type: "binary", label: "cc_1")
         defer { directories.remove() }
-        #expect(await peerRuns(.build, [directories.source, directories.metadata, directories.build], vm: vm) == 0)
+        #expect(await peerBuilds(directories, vm: vm) == 0)
         try Data(#"{"chaincode_id":"cc_1:abc"}"#.utf8).write(to: URL(fileURLWithPath: directories.runMetadata + "/chaincode.json"))
-        #expect(await peerRuns(.run, [directories.build, directories.runMetadata], vm: vm) == 1)
+        #expect(await peerRunsTheBuild(directories, vm: vm) == 1)
         #expect(vm.launches.isEmpty)
     }
 
@@ -94,7 +104,7 @@ import Testing
         let vm = InMemoryVM()
         let directories = try BuilderDirectories(type: "binary", label: "cc_1")
         defer { directories.remove() }
-        #expect(await peerRuns(.build, [directories.source, directories.metadata, directories.build], vm: vm) == 0)
+        #expect(await peerBuilds(directories, vm: vm) == 0)
         let index = directories.build + "/META-INF/statedb/couchdb/indexes/owner.json"
         try FileManager.default.createDirectory(atPath: (index as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(#"{"index":{"fields":["owner"]}}"#.utf8).write(to: URL(fileURLWithPath: index))
