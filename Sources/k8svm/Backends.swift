@@ -1,7 +1,9 @@
+import Foundation
 import K8sVMBuilder
 import K8sVMCore
 import KubernetesVM
 import LocalVM
+import NIOCore
 import SandboxVM
 
 /// The composition root: the backends this executable links, the settings they read, and the VM `backend:` selects.
@@ -32,9 +34,16 @@ enum Backends {
         return try backend.makeVM(configuration: configuration, environment: environment)
     }
 
-    /// What the builder verbs run with, for a builder installed in `builderDirectory`.
-    static func builderContext(builderDirectory: String?, environment: [String: String]) throws -> BuilderContext {
-        BuilderContext(configuration: try configuration(builderDirectory: builderDirectory, environment: environment),
-                       environment: environment, makeVM: makeVM)
+    /// Runs a builder verb of a builder installed in `builderDirectory` with the process's environment, as the
+    /// process's one verb, and returns its exit code.
+    static func runVerb(_ verb: BuilderVerb, arguments: [String], builderDirectory: String?) -> Int32 {
+        // A verb talks to one API server or registry at a time, which one event-loop thread serves; NIO would start
+        // one per core, and a `run` waits for days on nodes with many. (A process-wide setting, made once.)
+        NIOSingletons.groupLoopCountSuggestion = 1
+        let environment = ProcessInfo.processInfo.environment
+        return verb.main(arguments: arguments) {
+            BuilderContext(configuration: try configuration(builderDirectory: builderDirectory, environment: environment),
+                           environment: environment, makeVM: makeVM)
+        }
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import K8sVMBuilder
-import NIOCore
 
 /// `k8svm builder <verb> …`: the builder verbs for people, with the same argv as the peer uses.
 struct BuilderCommand: AsyncParsableCommand {
@@ -25,10 +24,7 @@ struct BuilderCommand: AsyncParsableCommand {
 
         func run() async throws {
             let directory = builderDirectory ?? BuilderLocation.builderDirectory(invokedAs: CommandLine.arguments[0])
-            NIOSingletons.groupLoopCountSuggestion = 1
-            let code = Name.verb.main(arguments: arguments) {
-                try Backends.builderContext(builderDirectory: directory, environment: ProcessInfo.processInfo.environment)
-            }
+            let code = Backends.runVerb(Name.verb, arguments: arguments, builderDirectory: directory)
             if code != 0 { throw ExitCode(code) }
         }
     }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import K8sVMBuilder
 import K8sVMCore
-import NIOCore
 
 /// The process entry: a builder verb when invoked as `detect`/`build`/`release`/`run`, else the `k8svm` commands.
 /// (Invoked as `sandbox-init`, k8svm is a sandbox's init, which takes over before this: see CSandbox.)
@@ -12,13 +11,8 @@ enum K8sVMMain {
         K8sVMLog.bootstrap()
         let invokedAs = CommandLine.arguments[0]
         if let verb = BuilderVerb(rawValue: String(invokedAs.split(separator: "/").last ?? "")) {
-            // A verb talks to one API server or registry at a time, which one event-loop thread serves; NIO would
-            // start one per core, and a `run` waits for days on nodes with many. (A process-wide setting, made once.)
-            NIOSingletons.groupLoopCountSuggestion = 1
-            exit(verb.main(arguments: Array(CommandLine.arguments.dropFirst())) {
-                try Backends.builderContext(builderDirectory: BuilderLocation.builderDirectory(invokedAs: invokedAs),
-                                            environment: ProcessInfo.processInfo.environment)
-            })
+            exit(Backends.runVerb(verb, arguments: Array(CommandLine.arguments.dropFirst()),
+                                  builderDirectory: BuilderLocation.builderDirectory(invokedAs: invokedAs)))
         }
         TerminationSignals.shared.install()
         do {
