@@ -22,6 +22,22 @@ final class ContainerProcess: Sendable {
     private let exited = ExitState()
     private let killedByOOMHook = Atomic<Bool>(false)
 
+    /// The fake's images are host files named in the entrypoint (`/usr/bin/env NAME=/path/script /path/script`). On a
+    /// node they sit in the image's layers, beneath the Pod's volumes; here a volume (the emptyDir `/tmp`) can hide
+    /// them when the checkout lies below it, so their directories are bound again over the volumes, read-only.
+    static func imageDirectoriesHidden(by mounts: [Mount], argv: [String]) -> [String] {
+        var directories: [String] = []
+        for word in argv {
+            let path = word.split(separator: "=", maxSplits: 1).last.map(String.init) ?? word
+            guard path.hasPrefix("/"), FileManager.default.fileExists(atPath: path),
+                  mounts.contains(where: { path.hasPrefix($0.target.hasSuffix("/") ? $0.target : $0.target + "/") })
+            else { continue }
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directories.contains(directory) { directories.append(directory) }
+        }
+        return directories
+    }
+
     /// Starts `argv` with `environment`; output goes to `log`. Throws when bwrap is missing.
     init(argv: [String], environment: [String: String], workingDirectory: String, mounts: [Mount],
          log: ContainerLog, scratch: URL) throws {
@@ -33,6 +49,9 @@ final class ContainerProcess: Sendable {
         var arguments = ["--dev-bind", "/", "/", "--dev", "/dev"]
         for mount in mounts {
             arguments += [mount.readOnly ? "--ro-bind" : "--bind", mount.source, mount.target]
+        }
+        for directory in Self.imageDirectoriesHidden(by: mounts, argv: argv) {
+            arguments += ["--ro-bind", directory, directory]
         }
         arguments += ["--chdir", workingDirectory, "--die-with-parent", "--unshare-pid", "--as-pid-1", "--info-fd", "3", "--"]
         arguments += argv
