@@ -24,7 +24,7 @@ struct BuildJobSpec: Sendable {
     func job(image: String, environment: [(String, String)], timeout: Duration) -> Job {
         var container = Container(name: Self.containerName, image: image)
         container.imagePullPolicy = settings.imagePullPolicy
-        container.env = environment.map { EnvVar(name: $0.0, value: $0.1) }
+        container.env = environment.map { EnvVar.literal($0.0, $0.1) }
         container.resources = settings.resources.json
         // On a failure the status message carries the log's tail; on success the summary (k8svm-stage1).
         container.terminationMessagePolicy = "FallbackToLogsOnError"

@@ -58,11 +58,19 @@ public struct ShimEnvironment: Sendable, Equatable {
 
     /// Start arguments with each `${NAME}` replaced by that shim variable's value; another name is an error.
     public func expanding(_ arguments: [String]) throws -> [String] {
+        try rewriting(arguments, text: { String($0) }, reference: { _, value in value })
+    }
+
+    /// Start arguments rebuilt part by part: the text between references passed to `text`, and each `${NAME}` to
+    /// `reference` with that shim variable's value. A name that is not one of the variables, or a `${` without its
+    /// `}`, is an error naming the argument.
+    public func rewriting(_ arguments: [String], text: (Substring) -> String,
+                          reference: (_ name: String, _ value: String) -> String) throws -> [String] {
         try arguments.map { argument in
             var result = ""
             var rest = Substring(argument)
             while let open = rest.range(of: "${") {
-                result += rest[..<open.lowerBound]
+                result += text(rest[..<open.lowerBound])
                 guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
                     throw K8sVMError("argument \"\(argument)\" has an unclosed ${")
                 }
@@ -70,10 +78,10 @@ public struct ShimEnvironment: Sendable, Equatable {
                 guard let value = variables.first(where: { $0.0 == name })?.1 else {
                     throw K8sVMError("argument \"\(argument)\" names ${\(name)}, which is not one of the chaincode's variables")
                 }
-                result += value
+                result += reference(name, value)
                 rest = rest[rest.index(after: close)...]
             }
-            return result + rest
+            return result + text(rest)
         }
     }
 }

@@ -18,7 +18,8 @@ public struct ChaincodePodSpec: Sendable {
 
     public let identity: ChaincodePodIdentity
     public let image: ImageReference
-    /// The start arguments; `${VAR}` becomes Kubernetes' `$(VAR)`, expanded from the container's variables.
+    /// The start arguments; `${VAR}` becomes the kubelet's `$(VAR)`, expanded from the container's variables, and
+    /// any other `$` is escaped so that it arrives as written.
     public let arguments: [String]
     public let connection: PeerConnection
     public let settings: KubernetesSettings
@@ -37,13 +38,15 @@ public struct ChaincodePodSpec: Sendable {
         ShimEnvironment(connection: connection, tlsDirectory: Self.tlsDirectory)
     }
 
-    public func pod() -> Pod {
+    /// The Pod; throws when an argument names a variable the chaincode does not have.
+    public func pod() throws -> Pod {
         var container = Container(name: Self.containerName, image: image.pinned)
         container.imagePullPolicy = settings.imagePullPolicy
         if !arguments.isEmpty {
-            container.args = arguments.map { $0.replacingOccurrences(of: "${", with: "$(").replacingOccurrences(of: "}", with: ")") }
+            container.args = try shimEnvironment.rewriting(arguments, text: KubeletExpansion.literal,
+                                                           reference: { name, _ in KubeletExpansion.reference(name) })
         }
-        container.env = shimEnvironment.variables.map { EnvVar(name: $0.0, value: $0.1) }
+        container.env = shimEnvironment.variables.map { EnvVar.literal($0.0, $0.1) }
         if connection.tls != nil {
             container.volumeMounts = [VolumeMount(name: "tls", mountPath: Self.tlsDirectory, readOnly: true)]
         }

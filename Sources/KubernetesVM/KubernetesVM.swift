@@ -72,14 +72,15 @@ public struct KubernetesVM: ChaincodeVM, ChaincodeBackend {
     public func start(_ record: BuildRecord, buildDirectory: String, connection: PeerConnection) async throws -> any ChaincodeInstance {
         let build = try record.build(KubernetesBuild.self, madeBy: backend)
         let template = settings.podTemplate.isEmpty ? nil : try PodTemplate.load(file: settings.podTemplate)
-        let client = try Self.client(settings, environment: environment)
         let peerName = settings.peerName.isEmpty ? Self.hostName() : settings.peerName
         let identity = ChaincodePodIdentity(packageID: connection.chaincodeID, peerName: peerName,
                                             peerAddress: connection.peerAddress, mspID: connection.mspID,
                                             namePrefix: settings.namePrefix)
         let spec = ChaincodePodSpec(identity: identity, image: build.image, arguments: build.arguments, connection: connection,
                                     settings: settings)
-        let pod = try template?.applied(to: spec.pod()) ?? JSONValue(encoding: spec.pod())
+        let chaincodePod = try spec.pod()
+        let pod = try template?.applied(to: chaincodePod) ?? JSONValue(encoding: chaincodePod)
+        let client = try Self.client(settings, environment: environment)
         do {
             return try await KubernetesChaincodeInstance.start(
                 client: client, namespace: Self.namespace(settings, client.access), spec: spec, pod: pod,

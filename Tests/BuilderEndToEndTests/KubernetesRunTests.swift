@@ -89,7 +89,7 @@ import Glibc
         try await Setup.with(script: """
                 echo "id=$CORE_CHAINCODE_ID_NAME address=$CORE_PEER_ADDRESS tls=$CORE_PEER_TLS_ENABLED msp=$CORE_PEER_LOCALMSPID"
                 for v in CORE_PEER_TLS_ROOTCERT_FILE CORE_TLS_CLIENT_KEY_PATH CORE_TLS_CLIENT_CERT_PATH CORE_TLS_CLIENT_KEY_FILE CORE_TLS_CLIENT_CERT_FILE; do
-                  eval f=\\$$v; echo "$v=$f sha256=$(sha256sum < "$f" | cut -d' ' -f1)"
+                  f=$(printenv "$v"); echo "$v=$f sha256=$(sha256sum < "$f" | cut -d' ' -f1)"
                 done
                 echo "tmp is writable: $(touch /tmp/x && echo yes)"
                 exit 0

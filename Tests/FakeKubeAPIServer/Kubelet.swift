@@ -198,17 +198,15 @@ final class Kubelet: Sendable {
 
     private func launch(_ pod: JSON, _ container: JSON, entrypoint: [String], mounts: [ContainerProcess.Mount],
                         runtime: Runtime, podIP: String) throws -> ContainerProcess {
-        let args = container["args"]?.array?.compactMap(\.string) ?? []
-        let argv = (container["command"]?.array?.compactMap(\.string)).map { $0 + args } ?? entrypoint + args
-        var environment = ["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                           "HOSTNAME": pod["metadata"]?["name"]?.string ?? ""]
+        // The container's own variables, in order: a value may refer to those defined before it.
+        var variables: [String: String] = [:]
         let namespace = pod["metadata"]?["namespace"]?.string ?? ""
         for env in container["env"]?.array ?? [] {
             guard let name = env["name"]?.string else { continue }
             if let value = env["value"]?.string {
-                environment[name] = value
+                variables[name] = VariableExpansion.expand(value, variables)
             } else if let field = env["valueFrom"]?["fieldRef"]?["fieldPath"]?.string {
-                environment[name] = switch field {
+                variables[name] = switch field {
                 case "metadata.name": pod["metadata"]?["name"]?.string ?? ""
                 case "metadata.namespace": namespace
                 case "metadata.uid": pod["metadata"]?["uid"]?.string ?? ""
@@ -219,9 +217,15 @@ final class Kubelet: Sendable {
             } else if let ref = env["valueFrom"]?["secretKeyRef"], let secretName = ref["name"]?.string, let key = ref["key"]?.string,
                       let value = cluster.get(.secrets, namespace, secretName)?["data"]?[key]?.string,
                       let decoded = Data(base64Encoded: value) {
-                environment[name] = String(decoding: decoded, as: UTF8.self)
+                variables[name] = String(decoding: decoded, as: UTF8.self)
             }
         }
+        // The image's entrypoint is run as it is; the Pod's command and args are expanded.
+        let args = (container["args"]?.array?.compactMap(\.string) ?? []).map { VariableExpansion.expand($0, variables) }
+        let command = container["command"]?.array?.compactMap(\.string).map { VariableExpansion.expand($0, variables) }
+        let argv = command.map { $0 + args } ?? entrypoint + args
+        let environment = ["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                           "HOSTNAME": pod["metadata"]?["name"]?.string ?? ""].merging(variables) { $1 }
         return try ContainerProcess(argv: argv, environment: environment, workingDirectory: container["workingDir"]?.string ?? "/",
                                     mounts: mounts, log: runtime.log, scratch: runtime.scratch)
     }

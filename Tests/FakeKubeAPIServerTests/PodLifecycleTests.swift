@@ -128,6 +128,27 @@ import FakeKubeAPIServer
         }
     }
 
+    /// The kubelet's expansion: `$(NAME)` of a variable defined earlier in `env` (or anywhere, in command and args),
+    /// `$$` to `$`; an unknown or later name, and any other `$`, as written.
+    @Test func variablesInEnvCommandAndArgsAreExpandedAsTheKubeletDoes() async throws {
+        try await withServer { _, client in
+            let pod = #"""
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "expansion"},
+                 "spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "127.0.0.1:5000/ceo/busybox",
+                   "command": ["/bin/sh", "-c", "echo \"B=$B C=$C zero=$0\""], "args": ["$(A)-$$(A)-$(C)"],
+                   "env": [{"name": "A", "value": "one"}, {"name": "B", "value": "$(A)/$$(A)/$(NOPE)/$/$(A"},
+                           {"name": "C", "value": "$(D)"}, {"name": "D", "value": "four"}]}]}}
+                """#
+            #expect(try await client.send("POST", "/api/v1/namespaces/k8svm-rec/pods", body: pod).status == 201)
+            let path = "/api/v1/namespaces/k8svm-rec/pods/expansion"
+            #expect(try await eventually {
+                (try await client.send("GET", path).json["status"] as? [String: Any])?["phase"] as? String == "Succeeded"
+            })
+            let log = try await client.send("GET", path + "/log", accept: "*/*").body
+            #expect(log == "B=one/$(A)/$(NOPE)/$/$(A C=$(D) zero=one-$(A)-$(D)\n")
+        }
+    }
+
     @Test func oomKillHook() async throws {
         try await withServer { server, client in
             _ = try await client.send(try Recording("pod-graceful-delete/01-POST-pod.http"))

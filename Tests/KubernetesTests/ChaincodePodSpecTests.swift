@@ -13,10 +13,11 @@ import Testing
     static let image = ImageReference(name: "127.0.0.1:5000/cc/basic", digest: "sha256:" + String(repeating: "ab", count: 32))
 
     func spec(packageID: String = "basic_1.0:" + String(repeating: "cd", count: 32), peer: String = "org1-peer0-0",
-              tls: TLSMaterial? = tls, arguments: [String] = [], settings: KubernetesSettings = .init()) -> ChaincodePodSpec {
-        let connection = PeerConnection(chaincodeID: packageID, peerAddress: "org1-peer0:7052", tls: tls, mspID: "Org1MSP")
+              tls: TLSMaterial? = tls, mspID: String = "Org1MSP", arguments: [String] = [],
+              settings: KubernetesSettings = .init()) -> ChaincodePodSpec {
+        let connection = PeerConnection(chaincodeID: packageID, peerAddress: "org1-peer0:7052", tls: tls, mspID: mspID)
         let identity = ChaincodePodIdentity(packageID: packageID, peerName: peer, peerAddress: connection.peerAddress,
-                                            mspID: "Org1MSP", namePrefix: settings.namePrefix)
+                                            mspID: mspID, namePrefix: settings.namePrefix)
         return ChaincodePodSpec(identity: identity, image: Self.image, arguments: arguments, connection: connection, settings: settings)
     }
 
@@ -39,7 +40,7 @@ import Testing
     }
 
     @Test func thePodIsHardenedAndCarriesEveryShimVariable() throws {
-        let pod = spec(arguments: ShimEnvironment.goStartArguments).pod()
+        let pod = try spec(arguments: ShimEnvironment.goStartArguments).pod()
         let podSpec = try #require(pod.spec)
         let container = try #require(podSpec.containers.first)
         #expect(container.image == Self.image.pinned)
@@ -67,6 +68,22 @@ import Testing
         #expect(container.volumeMounts?.contains(VolumeMount(name: "tls", mountPath: "/etc/hyperledger/fabric", readOnly: true)) == true)
     }
 
+    @Test func aDollarInAnArgumentOrValueReachesTheChaincodeAsWritten() throws {
+        let spec = spec(packageID: "basic_1.0:$(HOME)", mspID: "Org$1MSP",
+                        arguments: ["--match=^a$", "${CORE_PEER_ADDRESS}/x", "{}$$(y)"])
+        let container = try #require(try spec.pod().spec?.containers.first)
+        #expect(container.args == ["--match=^a$$", "$(CORE_PEER_ADDRESS)/x", "{}$$$$(y)"])
+        let env = Dictionary(uniqueKeysWithValues: (container.env ?? []).map { ($0.name, $0.value ?? "") })
+        #expect(env["CORE_CHAINCODE_ID_NAME"] == "basic_1.0:$$(HOME)")
+        #expect(env["CORE_PEER_LOCALMSPID"] == "Org$$1MSP")
+    }
+
+    @Test func anArgumentNamingAnUnknownVariableIsRefusedBeforeAnyPodIsMade() {
+        #expect(throws: K8sVMError("argument \"-x=${NOPE}\" names ${NOPE}, which is not one of the chaincode's variables")) {
+            try spec(arguments: ["-x=${NOPE}"]).pod()
+        }
+    }
+
     @Test func theSecretHoldsTheFiveFilesAndIsOwnedByThePod() throws {
         let secret = try #require(spec().secret(podUID: "uid-1"))
         let data = try #require(secret.data)
@@ -76,14 +93,14 @@ import Testing
         #expect(secret.metadata.ownerReferences == [OwnerReference(apiVersion: "v1", kind: "Pod", name: spec().identity.podName,
                                                                    uid: "uid-1", controller: true, blockOwnerDeletion: true)])
         #expect(spec(tls: nil).secret(podUID: "uid-1") == nil, "no TLS, no Secret")
-        #expect(spec(tls: nil).pod().spec?.volumes?.count == 1, "and no TLS volume")
+        #expect(try spec(tls: nil).pod().spec?.volumes?.count == 1, "and no TLS volume")
     }
 
-    @Test func thePeerPodOwnsTheChaincodePodWhenItsUIDIsConfigured() {
+    @Test func thePeerPodOwnsTheChaincodePodWhenItsUIDIsConfigured() throws {
         var settings = KubernetesSettings()
         settings.peerPodUID = "peer-uid"
-        #expect(spec(settings: settings).pod().metadata.ownerReferences
+        #expect(try spec(settings: settings).pod().metadata.ownerReferences
                 == [OwnerReference(apiVersion: "v1", kind: "Pod", name: "org1-peer0-0", uid: "peer-uid")])
-        #expect(spec().pod().metadata.ownerReferences == nil)
+        #expect(try spec().pod().metadata.ownerReferences == nil)
     }
 }

@@ -6,7 +6,7 @@ import Testing
 
 /// An operator's pod template laid over the chaincode Pod.
 @Suite struct PodTemplateTests {
-    let pod = ChaincodePodSpecTests().spec().pod()
+    let pod = try! ChaincodePodSpecTests().spec().pod()
 
     @Test func addsAndOverridesWhatItMay() throws {
         let template = try PodTemplate.parse("""

@@ -16,9 +16,20 @@ import TestServices
     }
 
     private func job(_ docker: TestDockerEngine, source: String, scratch: Scratch, type: ChaincodeType = .golang,
-                     timeout: Duration = .seconds(300)) throws -> StageOneJob {
-        try StageOneJob(label: "stage1-test", type: type, path: "", sourceDirectory: source, builderImage: docker.ccenvGolang,
-                    timeout: timeout, layerFile: scratch.path + "/layer.tar.gz")
+                     builderImage: String? = nil, timeout: Duration = .seconds(300)) throws -> StageOneJob {
+        try StageOneJob(label: "stage1-test", type: type, path: "", sourceDirectory: source,
+                        builderImage: builderImage ?? docker.ccenvGolang, timeout: timeout, layerFile: scratch.path + "/layer.tar.gz")
+    }
+
+    /// The ccenv-golang image with an entrypoint that sleeps instead of building: a build that never ends.
+    private func neverEndingBuilder(_ docker: TestDockerEngine, scratch: Scratch) async throws -> String {
+        let image = "k8svm-test/ccenv-never-done:\(docker.ccenvGolang.split(separator: ":").last ?? "latest")"
+        if try await !docker.engine.imageExists(image) {
+            try scratch.write("FROM \(docker.ccenvGolang)\nENTRYPOINT [\"/bin/sleep\", \"600\"]\n", to: "never-done/Dockerfile")
+            try await ShellCommand.run(["/usr/bin/env", "docker", "build", "--network", "none", "-q", "-t", image,
+                                        scratch.path + "/never-done"], environment: ["DOCKER_HOST": docker.dockerHost]).check()
+        }
+        return image
     }
 
     @Test func aGoPackageBuildsIntoALayerWithTheStaticBinary() async throws {
@@ -77,11 +88,11 @@ import TestServices
         let scratch = try Scratch()
         defer { scratch.remove() }
         let (runner, _, label) = runner(docker)
-        // The fetch, the unpacking and a cold `go build` take several seconds: 2 s is not enough.
+        let builder = try await neverEndingBuilder(docker, scratch: scratch)
         let source = try GoSource.write(in: scratch)
         let started = ContinuousClock.now
         let error = try await #require(throws: K8sVMError.self) {
-            try await runner.run(try job(docker, source: source, scratch: scratch, timeout: .seconds(2)))
+            try await runner.run(try job(docker, source: source, scratch: scratch, builderImage: builder, timeout: .seconds(2)))
         }
         #expect(error.message.contains("timed out after 2 s"), "\(error.message)")
         #expect(ContinuousClock.now - started < .seconds(20), "stopped at once, not run to its end")

@@ -106,14 +106,17 @@ import TestSupport
         defer { scratch.remove() }
         try await StageOneCluster.with(scratch: scratch) { cluster in
             let run = UUID().uuidString.lowercased()
-            let runner = JobStageOneRunner(client: cluster.client, settings: settings(cluster, run: run), log: { _ in })
-            // On the fake, whose kubelet compiles with the host's (warm) Go cache, a build that never ends stands in for
-            // a long one; a real cluster's cold build in the ccenv image takes longer than 2 s by itself.
+            // A build that never ends, so that only the deadline can stop it: on the fake, a builder image that sleeps; on
+            // a real cluster, a CPU request no node can meet, so that the build Pod is never scheduled.
+            var buildSettings = settings(cluster, run: run)
             var builderImage = cluster.ccenvImage
             if let fake = cluster.fake {
                 builderImage = "127.0.0.1:5000/k8svm/ccenv-never-done:test"
                 fake.registerImage("127.0.0.1:5000/k8svm/ccenv-never-done", entrypoint: ["/bin/sleep", "600"])
+            } else {
+                buildSettings.resources.cpuRequest = "100000"
             }
+            let runner = JobStageOneRunner(client: cluster.client, settings: buildSettings, log: { _ in })
             let job = try StageOneJob(label: "stage1-test", type: .golang, path: "", sourceDirectory: try GoSource.write(in: scratch),
                                       builderImage: builderImage, timeout: .seconds(2), layerFile: scratch.path + "/layer.tar.gz")
             let started = ContinuousClock.now

@@ -56,7 +56,8 @@ public struct Container: Codable, Sendable, Equatable {
     }
 }
 
-/// A container variable: a literal value, or one read from the Pod itself.
+/// A container variable: a value (in which the kubelet expands `$(NAME)`, see `KubeletExpansion`), or one read from
+/// the Pod itself.
 public struct EnvVar: Codable, Sendable, Equatable {
     public var name: String
     public var value: String?
@@ -65,6 +66,11 @@ public struct EnvVar: Codable, Sendable, Equatable {
     public init(name: String, value: String) {
         self.name = name
         self.value = value
+    }
+
+    /// A variable whose value reaches the process exactly as `value` is written.
+    public static func literal(_ name: String, _ value: String) -> EnvVar {
+        EnvVar(name: name, value: KubeletExpansion.literal(value))
     }
 }
 
