@@ -74,8 +74,18 @@ let package = Package(
         .target(name: "LocalVM", dependencies: ["K8sVMCore", "PeerContract", "CLaunch"]),
         .target(name: "K8sVMBuilder", dependencies: ["K8sVMCore", "PeerContract"]),
         .target(
+            name: "HTTPTransport",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .target(
             name: "KubernetesClient",
             dependencies: [
+                "HTTPTransport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -86,6 +96,7 @@ let package = Package(
         .target(
             name: "OCIRegistry",
             dependencies: [
+                "HTTPTransport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -203,7 +214,7 @@ let package = Package(
         .testTarget(name: "K8sVMCoreTests", dependencies: ["K8sVMCore", "PeerContract"]),
         .target(name: "K8sVMTesting", dependencies: ["K8sVMCore", "PeerContract"], path: "Tests/K8sVMTesting"),
         .testTarget(name: "K8sVMBuilderTests", dependencies: ["K8sVMBuilder", "K8sVMCore", "PeerContract", "K8sVMTesting"]),
-        .testTarget(name: "KubernetesTests", dependencies: ["KubernetesClient", "KubernetesVM", "K8sVMCore", "PeerContract", "FakeKubeAPIServer", "TestSupport"]),
+        .testTarget(name: "KubernetesTests", dependencies: ["KubernetesClient", "HTTPTransport", "KubernetesVM", "K8sVMCore", "PeerContract", "FakeKubeAPIServer", "TestSupport"]),
         .target(
             name: "FakeKubeAPIServer",
             dependencies: [
@@ -216,6 +227,11 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             path: "Tests/FakeKubeAPIServer"
+        ),
+        .testTarget(
+            name: "HTTPTransportTests",
+            dependencies: ["HTTPTransport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
         ),
         .testTarget(name: "FakeKubeAPIServerTests", dependencies: ["FakeKubeAPIServer", "TestSupport"]),
         .executableTarget(

@@ -76,7 +76,7 @@ public enum ChaincodePackage {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
         } catch {
-            throw K8sVMError("cannot create \(directory): \(error.localizedDescription)")
+            throw K8sVMError("cannot create \(directory): \(error.localizedDescription)", cause: error)
         }
         do {
             try SafeExtractor(limits: limits).extract(

@@ -22,7 +22,7 @@ public struct SafeExtractor {
             try FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: false,
                                                     attributes: [.posixPermissions: 0o755])
         } catch {
-            throw K8sVMError("cannot create \(destination): \(error.localizedDescription)")
+            throw K8sVMError("cannot create \(destination): \(error.localizedDescription)", cause: error)
         }
         do {
             try extractMembers(reader, into: destination)

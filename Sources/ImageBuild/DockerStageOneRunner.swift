@@ -41,7 +41,7 @@ public struct DockerStageOneRunner: StageOneRunner {
             guard FileManager.default.fileExists(atPath: engine.socketPath) else { throw DockerUnreachable() }
             try await engine.ping()
         } catch {
-            throw K8sVMError("cannot reach the Docker engine at \(engine.socketPath)\(error is DockerUnreachable ? "" : ": \(error)")")
+            throw K8sVMError("cannot reach the Docker engine at \(engine.socketPath)\(error is DockerUnreachable ? "" : ": \(error)")", cause: error)
         }
         let present = try await engine.imageExists(job.builderImage)
         guard present else {

@@ -64,7 +64,7 @@ public struct JobStageOneRunner: StageOneRunner {
             created = try await client.create(spec.job(image: session.job.builderImage, environment: session.environment,
                                                        timeout: session.job.timeout), namespace: settings.namespace)
         } catch let error as KubernetesError {
-            throw K8sVMError("cannot create the build job \(jobPath): \(error)")
+            throw K8sVMError("cannot create the build job \(jobPath): \(error)", cause: error)
         }
         log("k8svm build: building \(session.job.label) in job \(jobPath) (image \(session.job.builderImage))")
         do {

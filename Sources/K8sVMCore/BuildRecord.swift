@@ -39,7 +39,7 @@ public struct BuildRecord: Sendable {
         do {
             return try JSONDecoder().decode(kind, from: fields)
         } catch {
-            throw K8sVMError("\(Self.fileName) is damaged: \(error)")
+            throw K8sVMError("\(Self.fileName) is damaged: \(error)", cause: error)
         }
     }
 
@@ -63,7 +63,7 @@ public struct BuildRecord: Sendable {
             let envelope = try JSONDecoder().decode(Envelope.self, from: data)
             return BuildRecord(backend: envelope.backend, type: envelope.type, label: envelope.label, fields: data)
         } catch {
-            throw K8sVMError("\(file) is damaged: \(error)")
+            throw K8sVMError("\(file) is damaged: \(error)", cause: error)
         }
     }
 

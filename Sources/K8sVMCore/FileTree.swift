@@ -62,7 +62,7 @@ public enum FileTree {
         do {
             try FileManager.default.copyItem(atPath: source, toPath: destination)
         } catch {
-            throw K8sVMError("cannot copy \(source) to \(destination): \(error.localizedDescription)")
+            throw K8sVMError("cannot copy \(source) to \(destination): \(error.localizedDescription)", cause: error)
         }
     }
 }

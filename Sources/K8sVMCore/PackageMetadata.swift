@@ -45,7 +45,7 @@ public struct PackageMetadata: Sendable, Equatable {
         } catch let error as K8sVMError {
             throw error
         } catch {
-            throw K8sVMError("\(source): malformed JSON")
+            throw K8sVMError("\(source): malformed JSON", cause: error)
         }
         func string(_ key: String, required: Bool) throws -> String? {
             switch object[key] {

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import HTTPTransport
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
@@ -42,6 +43,9 @@ public final class KubernetesClient: Sendable {
         configuration.httpVersion = .http1Only
         configuration.timeout = .init(connect: .seconds(10))
         configuration.decompression = .disabled
+        // A refused connection fails its request at once; `retryPolicy` decides when to try again (left to itself,
+        // the pool would keep reconnecting until the request's deadline).
+        configuration.connectionPool.retryConnectionEstablishment = false
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
@@ -139,13 +143,9 @@ public final class KubernetesClient: Sendable {
         return KubernetesError(code: Int(response.status.code), status: status, request: request.description)
     }
 
-    /// Connection refused and similar: the request never reached the server, so sending it again is safe.
+    /// Connection refused and similar: the request never got an answer, so sending it again is worth it.
     private static func neverReachedServer(_ error: any Error) -> Bool {
-        if let error = error as? HTTPClientError {
-            return error == .connectTimeout || error == .remoteConnectionClosed || error == .deadlineExceeded
-        }
-        let text = String(describing: error)
-        return text.contains("connectionRefused") || text.contains("Connection refused") || text.contains("connect(")
+        TransportFailure(error).isConnectionFailure
     }
 }
 
@@ -161,5 +161,8 @@ public struct KubernetesUnreachable: Error, Sendable, CustomStringConvertible {
         self.underlying = underlying
     }
 
-    public var description: String { "Kubernetes API server \(server) unreachable (\(request)): \(underlying)" }
+    public var description: String { "Kubernetes API server \(server) unreachable (\(request)): \(failure.reason)" }
+
+    /// Why, as the transport reported it.
+    public var failure: TransportFailure { TransportFailure(underlying) }
 }

@@ -91,7 +91,7 @@ public actor KubernetesChaincodeInstance: ChaincodeInstance {
             try await deleteAndAwaitGone()
             return try await client.create(body, as: Pod.self, namespace: namespace)
         } catch let error as KubernetesError {
-            throw K8sVMError("cannot create chaincode pod \(namespace)/\(podName): \(error)")
+            throw K8sVMError("cannot create chaincode pod \(namespace)/\(podName): \(error)", cause: error)
         }
     }
 
@@ -103,7 +103,7 @@ public actor KubernetesChaincodeInstance: ChaincodeInstance {
             try? await client.delete(Secret.self, name: spec.identity.secretName, namespace: namespace)
             _ = try await client.create(secret, namespace: namespace)
         } catch let error as KubernetesError {
-            throw K8sVMError("cannot create the TLS secret \(namespace)/\(spec.identity.secretName): \(error)")
+            throw K8sVMError("cannot create the TLS secret \(namespace)/\(spec.identity.secretName): \(error)", cause: error)
         }
     }
 

@@ -97,7 +97,7 @@ public struct KubernetesVM: ChaincodeVM, ChaincodeBackend {
             let access = try ClusterAccess.resolve(kubeconfig: settings.kubeconfig, context: settings.context, environment: environment)
             return try KubernetesClient(access: access, userAgent: "k8svm/\(K8sVMVersion.current)")
         } catch let error as KubeConfigError {
-            throw K8sVMError(error.description)
+            throw K8sVMError(error.description, cause: error)
         }
     }
 

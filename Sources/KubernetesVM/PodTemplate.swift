@@ -50,7 +50,7 @@ public struct PodTemplate: Sendable, Equatable {
         do {
             document = try Yams.load(yaml: text)
         } catch {
-            throw K8sVMError("pod template \(source): not valid YAML: \(error)")
+            throw K8sVMError("pod template \(source): not valid YAML: \(error)", cause: error)
         }
         guard let root = try JSONValue(yaml: document ?? [String: Any](), source: source).objectValue else {
             throw K8sVMError("pod template \(source): the top level must be a mapping with metadata and spec")

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import HTTPTransport
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
@@ -89,7 +90,7 @@ final class RegistryAuthenticator: Sendable {
             response = try await http.execute(tokenRequest, timeout: .seconds(30))
             body = Data(buffer: try await response.body.collect(upTo: 1 << 20))
         } catch {
-            throw failure(.unreachable("its token service \(realm) did not answer: \(RegistryClient.reason(error))"))
+            throw failure(.tokenServiceUnreachable(realm: realm, TransportFailure(error)))
         }
         if response.status.code == 401 || response.status.code == 403 {
             throw failure(.unauthorized(repository: request.repository, username: credentials?.username,

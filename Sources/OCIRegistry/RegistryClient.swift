@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import HTTPTransport
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
@@ -120,7 +121,7 @@ public final class RegistryClient: Sendable {
         do {
             return (response, Data(buffer: try await response.body.collect(upTo: limit)))
         } catch {
-            throw RegistryError(registry: registry, operation: request.operation, kind: .unreachable(Self.reason(error)))
+            throw RegistryError(registry: registry, operation: request.operation, kind: .unreachable(TransportFailure(error)))
         }
     }
 
@@ -159,17 +160,7 @@ public final class RegistryClient: Sendable {
             return try await self.http.execute(http, timeout: timeout)
         } catch {
             if error is CancellationError || Task.isCancelled { throw CancellationError() }
-            throw RegistryError(registry: registry, operation: request.operation, kind: .unreachable(Self.reason(error)))
+            throw RegistryError(registry: registry, operation: request.operation, kind: .unreachable(TransportFailure(error)))
         }
-    }
-
-    /// A short reason for a transport failure.
-    static func reason(_ error: any Error) -> String {
-        let text = String(describing: error)
-        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
-        if error is NIOSSLError { return "TLS handshake failed: \(text)" }
-        if let error = error as? HTTPClientError, error == .connectTimeout { return "connection timed out" }
-        if let error = error as? HTTPClientError, error == .deadlineExceeded { return "no answer in time" }
-        return text
     }
 }

@@ -1,3 +1,5 @@
+import HTTPTransport
+
 /// A registry operation that failed. The description always names the registry and what K8sVM was doing there.
 public struct RegistryError: Error, CustomStringConvertible, Sendable {
     /// `host` or `host:port`.
@@ -8,8 +10,10 @@ public struct RegistryError: Error, CustomStringConvertible, Sendable {
 
     /// What went wrong.
     public enum Kind: Sendable, Equatable {
-        /// No HTTP answer: connection refused, TLS failure, timeout. The text is the transport's reason.
-        case unreachable(String)
+        /// No HTTP answer: connection refused, TLS failure, timeout.
+        case unreachable(TransportFailure)
+        /// No answer from the token service at `realm` the registry sent K8sVM to.
+        case tokenServiceUnreachable(realm: String, TransportFailure)
         /// 401/403 for `repository`; `username` is nil when no credentials were presented.
         case unauthorized(repository: String, username: String?, detail: String)
         /// 404 for a manifest (an image) or a blob.
@@ -25,8 +29,10 @@ public struct RegistryError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         let what: String
         switch kind {
-        case .unreachable(let reason):
-            what = "registry \(registry) is unreachable: \(reason)"
+        case .unreachable(let failure):
+            what = "registry \(registry) is unreachable: \(failure.reason)"
+        case .tokenServiceUnreachable(let realm, let failure):
+            what = "registry \(registry) is unreachable: its token service \(realm) did not answer: \(failure.reason)"
         case .unauthorized(let repository, nil, let detail):
             what = "registry \(registry) refused anonymous access to repository \(repository) (no credentials configured for \(registry))" + Self.suffix(detail)
         case .unauthorized(let repository, let username?, let detail):

@@ -26,7 +26,7 @@ public final class DebugRunRegistry: Sendable {
         let active = all.filter { $0.phase != .ended && $0.phase != .failed }.count
         guard active < maxActive else {
             try? FileManager.default.removeItem(atPath: directory)
-            throw K8sVMError("\(active) debug runs are active (the limit is \(maxActive)); stop one first", exitCode: 429)
+            throw DebugRunError.limitReached(active: active, limit: maxActive)
         }
         let peer: DebugPeer
         do {
@@ -34,7 +34,7 @@ public final class DebugRunRegistry: Sendable {
             try await peer.start()
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
-            throw K8sVMError("cannot start a debug peer for the run: \(error)")
+            throw DebugRunError.peerDidNotStart(error)
         }
         let id = UUID().uuidString.lowercased().prefix(12).description
         let run = DebugRun.start(id: id, name: name, source: source, peer: peer, host: host, cleanup: {

@@ -84,8 +84,12 @@ enum EditorAPIRoutes {
             let run = try await registry.create(name: name, source: .init(directory: directory + "/src", metadata: metadata),
                                                 owning: directory)
             return try json(RunBody(run), status: .created)
-        } catch let error as K8sVMError {
-            return try json(ErrorBody(error: error.message), status: error.exitCode == 429 ? .tooManyRequests : .serviceUnavailable)
+        } catch let error as DebugRunError {
+            let status: HTTPResponse.Status = switch error {
+            case .limitReached: .tooManyRequests
+            case .peerDidNotStart: .serviceUnavailable
+            }
+            return try json(ErrorBody(error: error.description), status: status)
         }
     }
 

@@ -39,7 +39,7 @@ public struct EditorBackend: Sendable {
             return first ?? 0
         }
         if case .failure(let error) = await serving.result, signal == 0 {
-            throw K8sVMError("the editor API on \(api) stopped: \(error)")
+            throw K8sVMError("the editor API on \(api) stopped: \(error)", cause: error)
         }
         return signal == 0 ? 1 : 128 + signal
     }

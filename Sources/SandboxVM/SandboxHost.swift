@@ -73,7 +73,7 @@ public struct SandboxHost: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw K8sVMError("cannot create sandbox.workDirectory \(directory): \(error.localizedDescription)")
+            throw K8sVMError("cannot create sandbox.workDirectory \(directory): \(error.localizedDescription)", cause: error)
         }
         guard let uid else { return }
         chmod(directory, 0o711)
@@ -101,7 +101,7 @@ public struct SandboxHost: Sendable {
             try? FileManager.default.removeItem(atPath: partial)
             try FileManager.default.copyItem(atPath: own, toPath: partial)
         } catch {
-            throw K8sVMError("cannot copy k8svm into \(directory): \(error.localizedDescription)")
+            throw K8sVMError("cannot copy k8svm into \(directory): \(error.localizedDescription)", cause: error)
         }
         chmod(partial, 0o755)
         guard rename(partial, staged) == 0 else { throw K8sVMError("cannot place \(staged): \(String(cString: strerror(errno)))") }

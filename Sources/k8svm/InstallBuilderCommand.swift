@@ -56,7 +56,7 @@ struct BuilderInstallation {
         } catch {
             try? files.removeItem(atPath: createdRoot ? directory : bin)
             if createdRoot == false { try? files.removeItem(atPath: config) }
-            throw K8sVMError("cannot install into \(directory): \(error.localizedDescription)")
+            throw K8sVMError("cannot install into \(directory): \(error.localizedDescription)", cause: error)
         }
     }
 }

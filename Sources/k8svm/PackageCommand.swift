@@ -35,7 +35,7 @@ struct PackageCommand: AsyncParsableCommand {
                 do {
                     try bytes.write(to: URL(fileURLWithPath: output), options: .atomic)
                 } catch {
-                    throw K8sVMError("cannot write \(output): \(error.localizedDescription)")
+                    throw K8sVMError("cannot write \(output): \(error.localizedDescription)", cause: error)
                 }
                 print(PackageID.compute(label: label, packageBytes: bytes))
             }

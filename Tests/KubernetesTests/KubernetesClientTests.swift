@@ -1,5 +1,6 @@
 import FakeKubeAPIServer
 import Foundation
+import HTTPTransport
 import KubernetesClient
 import Testing
 import TestSupport
@@ -43,6 +44,23 @@ import TestSupport
                     #expect(error.code == 503)
                 }
             }
+        }
+    }
+
+    @Test func anAPIServerThatIsNotThereIsRefusedAfterTheRetriesWithItsCauseKept() async throws {
+        let fake = try await FakeKubeAPIServer.start()
+        let kubeconfig = fake.kubeconfig(namespace: "ns")
+        await fake.stop()
+        let directory = NSTemporaryDirectory() + "k8svm-client-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await withClient(kubeconfig, in: directory) { client in
+            let started = ContinuousClock.now
+            let error = try await #require(throws: KubernetesUnreachable.self) { try await client.serverVersion() }
+            #expect(error.failure == .refused)
+            #expect(error.description.hasSuffix(": connection refused"), "\(error)")
+            #expect(client.requestCount == 4, "every attempt of the retry policy was made")
+            #expect(ContinuousClock.now - started < .seconds(10), "refused at once, not at the request's deadline")
         }
     }
 

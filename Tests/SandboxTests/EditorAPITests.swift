@@ -13,9 +13,9 @@ extension SandboxTests {
             let address: String
             let workspace: Workspace
 
-            init(_ workspace: Workspace, settings: [String: String] = [:]) async throws {
+            init(_ workspace: Workspace, settings: [String: String] = [:], arguments: [String] = []) async throws {
                 self.workspace = workspace
-                process = try TestProcess(Products.k8svm, ["sandbox", "serve", "--api", "127.0.0.1:0"],
+                process = try TestProcess(Products.k8svm, ["sandbox", "serve", "--api", "127.0.0.1:0"] + arguments,
                                           environment: workspace.environment(settings))
                 address = String(try await process.line(containing: "editor API on http://").split(separator: "http://").last!)
             }
@@ -123,6 +123,28 @@ extension SandboxTests {
             #expect(ended["message"] as? String == "chaincode killed: wall-clock limit (2s) exceeded", "\(ended)")
             let (refused, answer) = try await server.json("POST", "/runs/\(id)/invoke", data: #"{"Args":["x"]}"#)
             #expect(refused == 409 && (answer["error"] as? String)?.contains("not registered") == true, "\(answer)")
+            await Leftovers.expectNone()
+            server.process.signal(SIGTERM)
+            _ = await server.process.finish()
+        }
+
+        @Test func aRunOverTheLimitIsRefusedWith429AndLeavesNothing() async throws {
+            let workspace = try Workspace()
+            defer { workspace.remove() }
+            let server = try await Server(workspace, arguments: ["--max-runs", "1"])
+            defer { server.process.signal(SIGKILL) }
+            let sleeper = try HostileChaincode.build(.sleepForever, in: workspace)
+            let tar = try Self.tarball(sleeper + "/chaincode", workspace)
+
+            let (created, run) = try await server.json("POST", "/runs?type=binary&name=first", file: tar)
+            #expect(created == 201, "\(run)")
+            let (refused, answer) = try await server.json("POST", "/runs?type=binary&name=second", file: tar)
+            #expect(refused == 429, "\(answer)")
+            #expect(answer["error"] as? String == "1 debug runs are active (the limit is 1); stop one first", "\(answer)")
+            let (_, list) = try await server.json("GET", "/runs")
+            #expect((list["runs"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["first"])
+            let id = try #require(run["id"] as? String)
+            #expect(try await server.json("DELETE", "/runs/\(id)").0 == 200)
             await Leftovers.expectNone()
             server.process.signal(SIGTERM)
             _ = await server.process.finish()

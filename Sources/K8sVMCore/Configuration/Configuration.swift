@@ -91,7 +91,7 @@ public struct Configuration: Sendable {
         do {
             document = try Yams.compose(yaml: text, .basic)
         } catch {
-            throw K8sVMError("\(source): not valid YAML: \(error)")
+            throw K8sVMError("\(source): not valid YAML: \(error)", cause: error)
         }
         guard let document else { return }
         guard case .mapping(let root) = document else {

@@ -154,7 +154,7 @@ struct SourceImageBuild: Sendable {
         do {
             return try RegistryReference(parsing: text)
         } catch {
-            throw K8sVMError("\(setting): \(error)")
+            throw K8sVMError("\(setting): \(error)", cause: error)
         }
     }
 
