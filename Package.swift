@@ -212,7 +212,8 @@ let package = Package(
                              .linkedLibrary("_FoundationICU", .when(configuration: .release))]
         ),
         .testTarget(name: "K8sVMCoreTests", dependencies: ["K8sVMCore", "PeerContract"]),
-        .target(name: "K8sVMTesting", dependencies: ["K8sVMCore", "PeerContract"], path: "Tests/K8sVMTesting"),
+        .target(name: "K8sVMTesting", dependencies: ["K8sVMCore", "PeerContract", "DebugPeer", "ChaincodeShim", "TestSupport"],
+                path: "Tests/K8sVMTesting"),
         .testTarget(name: "K8sVMBuilderTests", dependencies: ["K8sVMBuilder", "K8sVMCore", "PeerContract", "K8sVMTesting"]),
         .testTarget(name: "KubernetesTests", dependencies: ["KubernetesClient", "HTTPTransport", "KubernetesVM", "K8sVMCore", "PeerContract", "FakeKubeAPIServer", "TestSupport"]),
         .target(
@@ -269,6 +270,7 @@ let package = Package(
             name: "DebugPeerTests",
             dependencies: [
                 "DebugPeer", "DebugPeerAPI", "ChaincodeShim", "ChaincodeProtocol", "PeerContract", "AssetTransferExample", "TestSupport",
+                "K8sVMTesting",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "NIOCore", package: "swift-nio"),

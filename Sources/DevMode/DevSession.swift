@@ -65,7 +65,7 @@ public struct DevSession: Sendable {
         var exitCode: Int32 = 0
 
         sessions: while true {
-            let launched: (LocalChaincodeInstance, PrefixedLog, Task<Void, Never>?)?
+            let launched: (LocalChaincodeInstance, PrefixedLog, RegistrationAnnouncement?)?
             do {
                 launched = try await launch(source: source, name: name, chaincodeID: chaincodeID, scratch: scratch, servers: servers)
             } catch let error as K8sVMError where options.watch {
@@ -96,7 +96,15 @@ public struct DevSession: Sendable {
             }
             switch event {
             case .exited(let status):
-                say("chaincode \(chaincodeID) \(status)")
+                if let (_, log, announcement) = launched, let announcement, !announcement.happened {
+                    // Ended before it ever registered: most often a start-up failure its last lines explain.
+                    let lines = log.lastLines
+                    say("chaincode \(chaincodeID) \(status) before it registered with the debug peer"
+                        + (lines.isEmpty ? " (it printed nothing)" : "; its last lines:"))
+                    for line in lines { say("  | \(line)") }
+                } else {
+                    say("chaincode \(chaincodeID) \(status)")
+                }
                 exitCode = status.code
                 if !options.watch { break sessions }
                 say("waiting for a change to the sources to rebuild and restart")
@@ -117,7 +125,7 @@ public struct DevSession: Sendable {
 
     /// Builds the chaincode and starts it against the peer; its log lines are prefixed with its name.
     private func launch(source: DevChaincodeSource, name: String, chaincodeID: String, scratch: PrivateDirectory,
-                        servers: DevPeerServers?) async throws -> (LocalChaincodeInstance, PrefixedLog, Task<Void, Never>?) {
+                        servers: DevPeerServers?) async throws -> (LocalChaincodeInstance, PrefixedLog, RegistrationAnnouncement?) {
         say("building \(source.watchedPath)")
         var build = try await source.build(scratchDirectory: scratch.path, environment: environment)
         let connection: PeerConnection
@@ -145,14 +153,9 @@ public struct DevSession: Sendable {
         }
         log.closeWriteEnd()
         say("started \(chaincodeID) (pid \(instance.process.pid)) against \(connection.peerAddress)")
-        // Announces this launch's registration; cancelled when the launch ends, so a launch that never registered
-        // does not announce the next one's.
         let announcement = servers.map { servers in
-            let peer = servers.peer
-            return Task {
-                await peer.waitForRegistration(of: chaincodeID)
-                if !Task.isCancelled { say("\(chaincodeID) registered; try: k8svm dev invoke \(name) '{\"Args\":[...]}'") }
-            }
+            RegistrationAnnouncement(of: chaincodeID, on: servers.peer,
+                                     saying: "\(chaincodeID) registered; try: k8svm dev invoke \(name) '{\"Args\":[...]}'")
         }
         return (instance, log, announcement)
     }

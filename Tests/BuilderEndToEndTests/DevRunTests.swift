@@ -109,6 +109,25 @@ import Glibc
         #expect(FileManager.default.fileExists(atPath: workspace.path("state.json")), "--state keeps the world state in a file")
     }
 
+    @Test func aChaincodeThatExitsBeforeRegisteringIsReportedWithItsCodeAndLastLines() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let chaincode = workspace.path("broken-chaincode")
+        try "#!/bin/sh\necho 'reading the configuration'\necho 'fatal: no such file: config.yaml' >&2\nexit 3\n"
+            .write(toFile: chaincode, atomically: true, encoding: .utf8)
+        chmod(chaincode, 0o755)
+        let result = try await TestProcess.run(Fixtures.k8svm, ["dev", "run", chaincode, "--name", "broken",
+                                                                "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0"],
+                                               environment: workspace.peerEnvironment())
+        #expect(result.status == 3, "k8svm dev run ends with the chaincode's code: \(result)")
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        let report = try #require(lines.firstIndex { $0.contains("before it registered") }, "\(result.stderr)")
+        #expect(lines[report] == "k8svm dev: chaincode broken:1.0 exited with code 3 before it registered with the debug peer; its last lines:")
+        #expect(Array(lines[(report + 1)...].prefix(2)) == ["k8svm dev:   | reading the configuration",
+                                                              "k8svm dev:   | fatal: no such file: config.yaml"], "\(result.stderr)")
+        #expect(try workspace.tmpLeftovers().isEmpty)
+    }
+
     @Test func aPathThatIsNoChaincodeIsAClearError() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }

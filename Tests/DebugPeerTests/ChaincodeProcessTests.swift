@@ -1,7 +1,8 @@
 import ChaincodeProtocol
-import PeerContract
 import DebugPeer
 import Foundation
+import K8sVMTesting
+import PeerContract
 import Testing
 
 #if canImport(Glibc)
@@ -15,7 +16,7 @@ import Glibc
 
     @Test(arguments: [ChaincodeProcess.KeyStyle.pemAndBase64, .base64Only])
     func assetTransferOverMutualTLS(keyStyle: ChaincodeProcess.KeyStyle) async throws {
-        try await withPeer(tls: true) { peer in
+        try await withDebugPeer(tls: true) { peer in
             let launch = try peer.launchConfiguration(chaincodeID: Self.packageID)
             #expect(launch.tls != nil)
             #expect(launch.tls?.clientKey.contains("BEGIN PRIVATE KEY") == true)
@@ -50,8 +51,8 @@ import Glibc
     }
 
     @Test func killedMidTransactionFailsThatInvokeAndRestartRegistersAgain() async throws {
-        try await withPeer(tls: true) { peer in
-            try await withChaincode(on: peer) { _ in
+        try await withDebugPeer(tls: true) { peer in
+            try await withChaincode(TestChaincode(), id: "testcc:1.0", on: peer) { _ in
                 let first = try ChaincodeProcess(launch: try peer.launchConfiguration(chaincodeID: "asset:1.0"))
                 defer { first.kill() }
                 try await withTimeout(30, "registration") { await peer.waitForRegistration(of: "asset:1.0") }

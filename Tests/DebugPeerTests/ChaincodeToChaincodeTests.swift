@@ -1,13 +1,14 @@
 import DebugPeer
 import Foundation
+import K8sVMTesting
 import Testing
 
 /// INVOKE_CHAINCODE: one chaincode calling another inside its transaction.
 @Suite struct ChaincodeToChaincodeTests {
     @Test func calleeWritesCommitWithTheCallerOnTheSameChannel() async throws {
-        try await withPeer { peer in
-            try await withChaincode(id: "caller:1.0", on: peer) { _ in
-                try await withChaincode(id: "callee:1.0", on: peer) { _ in
+        try await withDebugPeer { peer in
+            try await withChaincode(TestChaincode(), id: "caller:1.0", on: peer) { _ in
+                try await withChaincode(TestChaincode(), id: "callee:1.0", on: peer) { _ in
                     let response = try await peer.invoke(chaincode: "caller", "call", "callee", "-", "put", "k", "from-caller")
                     #expect(response.status == 200)
                     #expect(peer.state.value(channel: "devchannel", namespace: "callee", key: "k") == Data("from-caller".utf8))
@@ -27,9 +28,9 @@ import Testing
     }
 
     @Test func callsToAnotherChannelAreReadOnlyAndUnknownTargetsFail() async throws {
-        try await withPeer { peer in
-            try await withChaincode(id: "caller:1.0", on: peer) { _ in
-                try await withChaincode(id: "callee:1.0", on: peer) { _ in
+        try await withDebugPeer { peer in
+            try await withChaincode(TestChaincode(), id: "caller:1.0", on: peer) { _ in
+                try await withChaincode(TestChaincode(), id: "callee:1.0", on: peer) { _ in
                     #expect(try await peer.invoke(chaincode: "caller", "call", "callee", "other", "put", "k", "v").status == 200)
                     #expect(peer.state.value(channel: "other", namespace: "callee", key: "k") == nil)
                     #expect(peer.state.value(channel: "devchannel", namespace: "callee", key: "k") == nil)

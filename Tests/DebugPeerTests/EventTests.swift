@@ -1,13 +1,14 @@
 import DebugPeer
 import Foundation
+import K8sVMTesting
 import Testing
 
 /// Chaincode events reach subscribers only for committed transactions.
 @Suite struct EventTests {
     @Test(arguments: [false, true])
     func committedEventIsPublished(tls: Bool) async throws {
-        try await withPeer(tls: tls) { peer in
-            try await withChaincode(on: peer) { _ in
+        try await withDebugPeer(tls: tls) { peer in
+            try await withChaincode(TestChaincode(), id: "testcc:1.0", on: peer) { _ in
                 let events = peer.events()
                 _ = try await peer.query(chaincode: "testcc", "event", "from-query", "q")
                 _ = try await peer.invoke(chaincode: "testcc", "event", "created", "payload-1")

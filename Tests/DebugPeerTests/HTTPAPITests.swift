@@ -1,13 +1,14 @@
 import DebugPeer
 import DebugPeerAPI
 import Foundation
-import Testing
+import K8sVMTesting
 import TestSupport
+import Testing
 
 /// The HTTP/JSON invoke API over loopback, against a real chaincode.
 @Suite struct HTTPAPITests {
     private func withAPI(_ body: (DebugPeer, HTTPTestClient) async throws -> Void) async throws {
-        try await withPeer { peer in
+        try await withDebugPeer { peer in
             let api = DebugPeerHTTPServer(peer: peer, port: 0)
             let address = try await api.start()
             try await withCleanup({ await api.stop() }) { try await body(peer, HTTPTestClient(address: address)) }
@@ -16,7 +17,7 @@ import TestSupport
 
     @Test func invokeQueryListAndReadState() async throws {
         try await withAPI { peer, http in
-            try await withChaincode(on: peer) { _ in
+            try await withChaincode(TestChaincode(), id: "testcc:1.0", on: peer) { _ in
                 #expect(try await http.request("GET", "/chaincodes").json["chaincodes"] as? [String] == ["testcc:1.0"])
 
                 let invoked = try await http.request("POST", "/chaincodes/testcc/invoke", body: #"{"Args":["put","color","blue"]}"#)
@@ -54,7 +55,7 @@ import TestSupport
 
     @Test func eventsStreamAsServerSentEvents() async throws {
         try await withAPI { peer, http in
-            try await withChaincode(on: peer) { _ in
+            try await withChaincode(TestChaincode(), id: "testcc:1.0", on: peer) { _ in
                 let socket = try LoopbackSocket(port: http.port, receiveTimeoutSeconds: 10)
                 socket.write(Array("GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
                 var received = ""

@@ -1,15 +1,16 @@
 import ChaincodeShim
-import PeerContract
 import DebugPeer
 import DebugPeerAPI
 import Foundation
-import Testing
+import K8sVMTesting
+import PeerContract
 import TestSupport
+import Testing
 
 /// Mutual TLS is enforced, and starting/stopping never leaves anything hanging.
 @Suite struct LifecycleTests {
     @Test func tlsPeerRefusesClientCertificatesFromAnotherCA() async throws {
-        try await withPeer(tls: true) { peer in
+        try await withDebugPeer(tls: true) { peer in
             let launch = try peer.launchConfiguration(chaincodeID: "intruder:1.0")
             let stranger = try CertificateAuthority(commonName: "someone else").issue(commonName: "intruder", usage: .client, validFor: 600)
             let port = Int(launch.peerAddress.split(separator: ":")[1])!
@@ -49,7 +50,7 @@ import TestSupport
     }
 
     @Test func startFailsWhenThePortIsTaken() async throws {
-        try await withPeer { peer in
+        try await withDebugPeer { peer in
             let port = Int(peer.address!.split(separator: ":")[1])!
             let second = try DebugPeer(configuration: DebugPeerConfiguration(port: port))
             // Each stop is for the case the start wrongly succeeds.

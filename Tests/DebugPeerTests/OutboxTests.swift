@@ -1,5 +1,6 @@
 import ChaincodeProtocol
 import GRPCCore
+import K8sVMTesting
 import Synchronization
 import Testing
 

@@ -1,14 +1,15 @@
 import ChaincodeProtocol
 import DebugPeer
 import Foundation
+import K8sVMTesting
 import Testing
 
 /// Range queries: the shim iterates across pages; the peer pages like Fabric (has_more + id).
 @Suite struct RangeQueryTests {
     @Test(arguments: [false, true])
     func shimIteratesAcrossSeveralPages(tls: Bool) async throws {
-        try await withPeer(tls: tls, configure: { $0.rangeQueryPageSize = 3 }) { peer in
-            try await withChaincode(on: peer) { _ in
+        try await withDebugPeer(tls: tls, configure: { $0.rangeQueryPageSize = 3 }) { peer in
+            try await withChaincode(TestChaincode(), id: "testcc:1.0", on: peer) { _ in
                 for index in 0..<10 {
                     _ = try await peer.invoke(chaincode: "testcc", "put", "k\(index)", "v")
                 }
@@ -22,8 +23,8 @@ import Testing
     }
 
     @Test func peerAnswersWithPagesHasMoreAndIteratorID() async throws {
-        try await withPeer(configure: { $0.rangeQueryPageSize = 2 }) { peer in
-            try await withChaincode(on: peer) { _ in
+        try await withDebugPeer(configure: { $0.rangeQueryPageSize = 2 }) { peer in
+            try await withChaincode(TestChaincode(), id: "testcc:1.0", on: peer) { _ in
                 for key in ["a", "b", "c", "d", "e"] { _ = try await peer.invoke(chaincode: "testcc", "put", key, key.uppercased()) }
             }
 

@@ -2,12 +2,13 @@ import ChaincodeProtocol
 import DebugPeer
 import Foundation
 import GRPCCore
+import K8sVMTesting
 import Testing
 
 /// REGISTER → REGISTERED → READY, the registry, duplicates and re-registration.
 @Suite struct RegistrationTests {
     @Test func registerIsAnsweredRegisteredThenReady() async throws {
-        try await withPeer { peer in
+        try await withDebugPeer { peer in
             try await withRawStream(address: peer.address!) { stream in
                 try await stream.registerAndAwaitReady("mycc:1.0")
                 #expect(peer.registeredChaincodes == ["mycc:1.0"])
@@ -16,8 +17,8 @@ import Testing
     }
 
     @Test func secondLiveRegistrationIsRefusedNamingTheID() async throws {
-        try await withPeer { peer in
-            try await withChaincode(id: "dup:1.0", on: peer) { _ in
+        try await withDebugPeer { peer in
+            try await withChaincode(TestChaincode(), id: "dup:1.0", on: peer) { _ in
                 try await withRawStream(address: peer.address!) { intruder in
                     try intruder.register("dup:1.0")
                     let (messages, error) = try await intruder.drain()
@@ -32,12 +33,12 @@ import Testing
     }
 
     @Test func reRegistrationReplacesADeadStream() async throws {
-        try await withPeer { peer in
-            try await withChaincode(id: "again:1.0", on: peer) { _ in
+        try await withDebugPeer { peer in
+            try await withChaincode(TestChaincode(), id: "again:1.0", on: peer) { _ in
                 _ = try await peer.invoke(chaincode: "again", "put", "k", "one")
             }
 
-            try await withChaincode(id: "again:1.0", on: peer) { _ throws in
+            try await withChaincode(TestChaincode(), id: "again:1.0", on: peer) { _ throws in
                 #expect(try await peer.query(chaincode: "again", "get", "k").text == "one")
                 #expect(peer.registeredChaincodes == ["again:1.0"])
             }
@@ -45,7 +46,7 @@ import Testing
     }
 
     @Test func firstMessageThatIsNotRegisterEndsTheStreamAndServerKeepsServing() async throws {
-        try await withPeer { peer in
+        try await withDebugPeer { peer in
             try await withRawStream(address: peer.address!) { stream in
                 stream.send(Protos_ChaincodeMessage(type: .getState, txid: "tx1", channelID: "ch"))
                 let (messages, error) = try await stream.drain()
@@ -56,14 +57,14 @@ import Testing
                 #expect((error as? RPCError)?.code == .failedPrecondition)
             }
 
-            try await withChaincode(on: peer) { _ throws in
+            try await withChaincode(TestChaincode(), id: "testcc:1.0", on: peer) { _ throws in
                 #expect(try await peer.invoke(chaincode: "testcc", "put", "k", "v").status == 200)
             }
         }
     }
 
     @Test func peerSendsKeepaliveAndIgnoresEchoes() async throws {
-        try await withPeer(configure: { $0.keepaliveInterval = .milliseconds(50) }) { peer in
+        try await withDebugPeer(configure: { $0.keepaliveInterval = .milliseconds(50) }) { peer in
             try await withRawStream(address: peer.address!) { stream in
                 try await stream.registerAndAwaitReady("alive:1.0")
                 #expect(try await stream.next()?.type == .keepalive)
@@ -72,7 +73,7 @@ import Testing
             }
 
             // The Swift shim echoes keepalives and keeps serving.
-            try await withChaincode(on: peer) { _ in
+            try await withChaincode(TestChaincode(), id: "testcc:1.0", on: peer) { _ in
                 try await Task.sleep(for: .milliseconds(200))
                 #expect(try await peer.invoke(chaincode: "testcc", "put", "k", "v").status == 200)
             }

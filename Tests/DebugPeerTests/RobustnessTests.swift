@@ -1,24 +1,25 @@
 import ChaincodeProtocol
 import DebugPeer
 import Foundation
+import K8sVMTesting
 import Testing
 
 /// Bad input never hangs the peer or takes it down.
 @Suite struct RobustnessTests {
     @Test func garbageBytesOnThePortCloseThatConnectionOnly() async throws {
-        try await withPeer { peer in
+        try await withDebugPeer { peer in
             let port = UInt16(peer.address!.split(separator: ":")[1])!
             let closedByPeer = try await offload { try sendGarbageAndAwaitClose(port: port) }
             #expect(closedByPeer)
 
-            try await withChaincode(on: peer) { _ throws in
+            try await withChaincode(TestChaincode(), id: "testcc:1.0", on: peer) { _ throws in
                 #expect(try await peer.invoke(chaincode: "testcc", "put", "k", "v").status == 200)
             }
         }
     }
 
     @Test func unimplementedMessageTypeIsAnsweredWithErrorNamingIt() async throws {
-        try await withPeer { peer in
+        try await withDebugPeer { peer in
             try await withRawStream(address: peer.address!) { stream in
                 try await stream.registerAndAwaitReady("raw:1")
                 let outcome = Task { try await peer.invoke(chaincode: "raw", "x") }
@@ -46,7 +47,7 @@ import Testing
     }
 
     @Test func cancellingAnInvokeThatNeverCompletesReturnsPromptly() async throws {
-        try await withPeer { peer in
+        try await withDebugPeer { peer in
             try await withRawStream(address: peer.address!) { stream in
                 try await stream.registerAndAwaitReady("silent:1")
                 let invoke = Task { try await peer.invoke(chaincode: "silent", "x") }
@@ -59,8 +60,8 @@ import Testing
     }
 
     @Test func oversizedMessagesAreRejected() async throws {
-        try await withPeer(configure: { $0.maxMessageSize = 64 * 1024 }) { peer in
-            try await withChaincode(on: peer) { _ in
+        try await withDebugPeer(configure: { $0.maxMessageSize = 64 * 1024 }) { peer in
+            try await withChaincode(TestChaincode(), id: "testcc:1.0", on: peer) { _ in
                 let big = String(repeating: "x", count: 100 * 1024)
                 // Peer → chaincode: refused before sending.
                 do {
@@ -71,7 +72,7 @@ import Testing
                     #expect(limit == 64 * 1024)
                 }
                 // Chaincode → peer: a PUT_STATE over the limit kills that stream; the invoke fails clearly.
-                try await withChaincode(id: "bigger:1.0", on: peer) { _ in
+                try await withChaincode(TestChaincode(), id: "bigger:1.0", on: peer) { _ in
                     do {
                         _ = try await peer.invoke(chaincode: "bigger", "putLarge", "k", "\(70 * 1024)")
                         Issue.record("an oversized PUT_STATE must fail the invoke")

@@ -1,14 +1,15 @@
 import ChaincodeProtocol
 import DebugPeer
 import Foundation
+import K8sVMTesting
 import Testing
 
 /// Invoke and query round trips through the real gRPC server and the Swift shim, plaintext and TLS.
 @Suite struct TransactionTests {
     @Test(arguments: [false, true])
     func putGetDeleteRoundTrip(tls: Bool) async throws {
-        try await withPeer(tls: tls) { peer in
-            try await withChaincode(on: peer) { _ in
+        try await withDebugPeer(tls: tls) { peer in
+            try await withChaincode(TestChaincode(), id: "testcc:1.0", on: peer) { _ in
 
                 #expect(try await peer.invoke(chaincode: "testcc:1.0", "put", "color", "blue").status == 200)
                 let read = try await peer.query(chaincode: "testcc:1.0", "get", "color")
@@ -25,8 +26,8 @@ import Testing
     }
 
     @Test func writesAreDiscardedWhenStatusIs400OrMore() async throws {
-        try await withPeer { peer in
-            try await withChaincode(on: peer) { _ in
+        try await withDebugPeer { peer in
+            try await withChaincode(TestChaincode(), id: "testcc:1.0", on: peer) { _ in
                 let events = peer.events()
                 let response = try await peer.invoke(chaincode: "testcc", "putThenFail", "k", "v")
                 #expect(response.status == 500)
@@ -42,8 +43,8 @@ import Testing
     }
 
     @Test func queryDiscardsWrites() async throws {
-        try await withPeer { peer in
-            try await withChaincode(on: peer) { _ throws in
+        try await withDebugPeer { peer in
+            try await withChaincode(TestChaincode(), id: "testcc:1.0", on: peer) { _ throws in
                 #expect(try await peer.query(chaincode: "testcc", "put", "k", "v").status == 200)
                 #expect(peer.state.value(channel: "devchannel", namespace: "testcc", key: "k") == nil)
             }
@@ -51,8 +52,8 @@ import Testing
     }
 
     @Test func initRunsInitializeAndChannelsAreSeparate() async throws {
-        try await withPeer { peer in
-            try await withChaincode(on: peer) { _ in
+        try await withDebugPeer { peer in
+            try await withChaincode(TestChaincode(), id: "testcc:1.0", on: peer) { _ in
                 let response = try await peer.invoke(
                     chaincode: "testcc", args: [Data("init".utf8), Data("a".utf8), Data("b".utf8)], channel: "other", isInit: true)
                 #expect(response.text == "init done")
@@ -63,8 +64,8 @@ import Testing
     }
 
     @Test func stubSeesTransactionContextFromTheProposal() async throws {
-        try await withPeer { peer in
-            try await withChaincode(on: peer) { _ in
+        try await withDebugPeer { peer in
+            try await withChaincode(TestChaincode(), id: "testcc:1.0", on: peer) { _ in
                 let parts = try await peer.query(chaincode: "testcc", "context").text.split(separator: "|").map(String.init)
                 #expect(parts.count == 4)
                 #expect(parts[0].count == 64)  // hex SHA-256 txid, as Fabric computes it
@@ -76,8 +77,8 @@ import Testing
     }
 
     @Test func stateMetadataIsWrittenOnCommitAndReadBack() async throws {
-        try await withPeer { peer in
-            try await withChaincode(on: peer) { _ in
+        try await withDebugPeer { peer in
+            try await withChaincode(TestChaincode(), id: "testcc:1.0", on: peer) { _ in
                 _ = try await peer.invoke(chaincode: "testcc", "put", "k", "v")
                 _ = try await peer.invoke(chaincode: "testcc", "metadata", "k", "VALIDATION_PARAMETER", "policy")
                 #expect(try await peer.query(chaincode: "testcc", "readMetadata", "k").text == "VALIDATION_PARAMETER=policy")
@@ -87,8 +88,8 @@ import Testing
     }
 
     @Test func unknownChaincodeIsATypedErrorNamingIt() async throws {
-        try await withPeer { peer in
-            try await withChaincode(on: peer) { _ in
+        try await withDebugPeer { peer in
+            try await withChaincode(TestChaincode(), id: "testcc:1.0", on: peer) { _ in
                 await #expect(throws: DebugPeerError.unknownChaincode("nope", registered: ["testcc:1.0"])) {
                     try await peer.invoke(chaincode: "nope", "get", "k")
                 }
@@ -99,8 +100,8 @@ import Testing
     }
 
     @Test func concurrentInvokesAllCommit() async throws {
-        try await withPeer { peer in
-            try await withChaincode(on: peer) { _ in
+        try await withDebugPeer { peer in
+            try await withChaincode(TestChaincode(), id: "testcc:1.0", on: peer) { _ in
                 try await withThrowingTaskGroup(of: Int32.self) { group in
                     for index in 0..<50 {
                         group.addTask { try await peer.invoke(chaincode: "testcc", "put", "key\(index)", "\(index)").status }

@@ -1,5 +1,6 @@
 import DebugPeer
 import Foundation
+import K8sVMTesting
 import Testing
 
 /// World state ordering and persistence across peer restarts.
@@ -7,14 +8,14 @@ import Testing
     @Test func stateSurvivesARestartWhenAFileIsConfigured() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("state-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
-        try await withPeer(configure: { $0.stateFile = file }) { peer in
-            try await withChaincode(on: peer) { _ in
+        try await withDebugPeer(configure: { $0.stateFile = file }) { peer in
+            try await withChaincode(TestChaincode(), id: "testcc:1.0", on: peer) { _ in
                 _ = try await peer.invoke(chaincode: "testcc", "put", "kept", "yes")
             }
         }
-        try await withPeer(configure: { $0.stateFile = file }) { peer in
+        try await withDebugPeer(configure: { $0.stateFile = file }) { peer in
             #expect(peer.state.value(channel: "devchannel", namespace: "testcc", key: "kept") == Data("yes".utf8))
-            try await withChaincode(on: peer) { _ throws in
+            try await withChaincode(TestChaincode(), id: "testcc:1.0", on: peer) { _ throws in
                 #expect(try await peer.query(chaincode: "testcc", "get", "kept").text == "yes")
             }
         }
@@ -33,8 +34,8 @@ import Testing
     }
 
     @Test func puttingAnEmptyValueDeletesTheKeyLikeFabric() async throws {
-        try await withPeer { peer in
-            try await withChaincode(on: peer) { _ in
+        try await withDebugPeer { peer in
+            try await withChaincode(TestChaincode(), id: "testcc:1.0", on: peer) { _ in
                 _ = try await peer.invoke(chaincode: "testcc", "put", "k", "v")
                 _ = try await peer.invoke(chaincode: "testcc", "put", "k", "")
                 #expect(peer.state.value(channel: "devchannel", namespace: "testcc", key: "k") == nil)
@@ -43,8 +44,8 @@ import Testing
     }
 
     @Test func rangesUseByteOrderLikeFabric() async throws {
-        try await withPeer { peer in
-            try await withChaincode(on: peer) { _ in
+        try await withDebugPeer { peer in
+            try await withChaincode(TestChaincode(), id: "testcc:1.0", on: peer) { _ in
                 // Composite keys start with U+0000; U+10FFFF ends a prefix range; "é" sorts after "z" by bytes.
                 for key in ["\u{0}asset\u{0}1\u{0}", "b", "z", "é", "a"] {
                     _ = try await peer.invoke(chaincode: "testcc", "put", key, "v")

@@ -1,6 +1,7 @@
 import DebugPeer
-import PeerContract
 import Foundation
+import K8sVMTesting
+import PeerContract
 
 #if canImport(Glibc)
 import Glibc

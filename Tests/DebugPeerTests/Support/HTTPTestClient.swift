@@ -1,4 +1,5 @@
 import Foundation
+import K8sVMTesting
 
 /// A minimal HTTP/1.1 client over ``LoopbackSocket`` (`Connection: close`), enough
 /// to drive the debug peer's JSON API as `curl` would.

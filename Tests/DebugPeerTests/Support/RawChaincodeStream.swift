@@ -2,8 +2,9 @@ import ChaincodeProtocol
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
-import Testing
+import K8sVMTesting
 import TestSupport
+import Testing
 
 /// A hand-driven Register stream for protocol-level tests: send any frame, read
 /// the peer's frames one by one, see how the stream ended. One reader only.

@@ -1,12 +1,15 @@
-import Foundation
+/// A wait that took longer than a test allows.
+public struct TimedOut: Error, CustomStringConvertible {
+    /// What was waited for.
+    public let what: String
 
-struct TimedOut: Error, CustomStringConvertible {
-    let what: String
-    var description: String { "timed out waiting for \(what)" }
+    public init(what: String) { self.what = what }
+
+    public var description: String { "timed out waiting for \(what)" }
 }
 
-/// Runs `body`, failing with `TimedOut` after `seconds` (tests must never hang).
-func withTimeout<T: Sendable>(
+/// Runs `body`, failing with `TimedOut` after `seconds`, so that a test never hangs on what it waits for.
+public func withTimeout<T: Sendable>(
     _ seconds: Double, _ what: String = "operation", _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     try await withThrowingTaskGroup(of: T.self) { group in
