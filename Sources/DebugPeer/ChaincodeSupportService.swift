@@ -1,6 +1,7 @@
 import ChaincodeProtocol
 import Foundation
 import GRPCCore
+import GRPCNIOTransportHTTP2
 
 /// The peer's `protos.ChaincodeSupport/Register` endpoint: accepts REGISTER,
 /// answers REGISTERED then READY, and serves the stream until it ends.
@@ -9,6 +10,8 @@ struct ChaincodeSupportService: Protos_ChaincodeSupport.SimpleServiceProtocol {
     let world: WorldState
     let events: EventBroadcaster
     let configuration: DebugPeerConfiguration
+    /// With TLS on: who each issued client certificate belongs to, checked at REGISTER.
+    let clientCertificates: ClientCertificateOwners?
 
     func register(
         request: RPCAsyncSequence<Protos_ChaincodeMessage, any Error>,
@@ -29,6 +32,12 @@ struct ChaincodeSupportService: Protos_ChaincodeSupport.SimpleServiceProtocol {
         }
         guard !chaincodeID.name.isEmpty else {
             try await refuse(first, code: .invalidArgument, response: response, "REGISTER carries an empty chaincode id name")
+        }
+        if let clientCertificates {
+            let presented = (context.transportSpecific as? HTTP2ServerTransport.Posix.Context)?.peerCertificate
+            if let refusal = clientCertificates.refusal(registering: chaincodeID.name, presenting: presented) {
+                try await refuse(first, code: .permissionDenied, response: response, refusal)
+            }
         }
 
         let registry = self.registry

@@ -19,6 +19,7 @@ public final class DebugPeer: Sendable {
     public let certificateAuthority: CertificateAuthority
 
     let registry = ChaincodeRegistry()
+    let clientCertificates = ClientCertificateOwners()
     let broadcaster = EventBroadcaster()
     let proposals: ProposalFactory
     private let serverCredential: IssuedCredential
@@ -75,7 +76,8 @@ public final class DebugPeer: Sendable {
         let transport = HTTP2ServerTransport.Posix(
             address: host.contains(":") ? .ipv6(host: host, port: configuration.port) : .ipv4(host: host, port: configuration.port),
             transportSecurity: security, config: config)
-        let service = ChaincodeSupportService(registry: registry, world: state, events: broadcaster, configuration: configuration)
+        let service = ChaincodeSupportService(registry: registry, world: state, events: broadcaster, configuration: configuration,
+                                              clientCertificates: configuration.tlsEnabled ? clientCertificates : nil)
         let server = GRPCServer(transport: transport, services: [service])
         // Register streams are served on the event loops their connections use (the handlers never block).
         let task = Task(executorPreference: EventLoopTaskExecutor.singleton) { try await server.serve() }
@@ -126,15 +128,21 @@ public final class DebugPeer: Sendable {
         await registry.waitUntilGone(chaincode)
     }
 
-    /// The `chaincode.json` a peer hands to `bin/run` for `chaincodeID`, with a
-    /// fresh client certificate when TLS is on. Fails when the peer is not running.
-    public func launchConfiguration(chaincodeID: String) throws -> PeerConnection {
+    /// How long the client certificates handed to chaincode started elsewhere (an IDE, `go run`) stay valid: a working
+    /// day of restarts, where a launch's own certificate lasts `configuration.clientCertificateValidity`.
+    public static let handedOutCertificateValidity: TimeInterval = 24 * 3600
+
+    /// The `chaincode.json` a peer hands to `bin/run` for `chaincodeID`, with a fresh client certificate when TLS is
+    /// on, issued for that chaincode only (valid for `validity`, by default the configuration's). Fails when the peer
+    /// is not running.
+    public func launchConfiguration(chaincodeID: String, validFor validity: TimeInterval? = nil) throws -> PeerConnection {
         guard let address else { throw DebugPeerError.notRunning }
         guard configuration.tlsEnabled else {
             return PeerConnection(chaincodeID: chaincodeID, peerAddress: address, mspID: configuration.mspID)
         }
         let client = try certificateAuthority.issue(
-            commonName: chaincodeID, usage: .client, validFor: configuration.clientCertificateValidity)
+            commonName: chaincodeID, usage: .client, validFor: validity ?? configuration.clientCertificateValidity)
+        clientCertificates.record(client.certificate, for: chaincodeID)
         return PeerConnection(
             chaincodeID: chaincodeID, peerAddress: address,
             tls: TLSMaterial(clientCertificate: client.certificatePEM, clientKey: client.privateKeyPEM,

@@ -8,6 +8,8 @@ import NIOCore
 /// - `POST /chaincodes/{id}/invoke`, `POST /chaincodes/{id}/query` — body `{"Args":[...]}`
 /// - `GET  /state/{channel}/{namespace}?key=K` — one key; `?prefix=P` (or neither) — a listing
 /// - `GET  /events` — committed chaincode events as server-sent events (`text/event-stream`)
+/// - `POST /chaincodes/{name:version}/material` — a `chaincode.json` (the peer's format) for a chaincode started
+///   elsewhere, with a client certificate issued for that chaincode only when TLS is on
 enum DebugPeerRoutes {
     static func router(for peer: DebugPeer) -> Router<BasicRequestContext> {
         let router = Router()
@@ -19,6 +21,16 @@ enum DebugPeerRoutes {
         }
         router.post("chaincodes/:id/query") { request, context in
             try await transact(peer, request, context, mode: .query)
+        }
+        router.post("chaincodes/:id/material") { _, context in
+            let id = try context.parameters.require("id")
+            let parts = id.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                return try json(ErrorBody(error: "'\(id)' is not NAME:VERSION, the id a chaincode registers with"), status: .badRequest)
+            }
+            let connection = try peer.launchConfiguration(chaincodeID: id, validFor: DebugPeer.handedOutCertificateValidity)
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: connection.encoded())))
         }
         router.get("state/:channel/:namespace") { request, context in
             let channel = try context.parameters.require("channel")

@@ -8,8 +8,12 @@ public enum DevPeerCommandRunner {
         TerminationSignals.shared.setHandler { continuation.yield($0) }
         defer { TerminationSignals.shared.setHandler(nil) }
         let servers = try await DevPeerServers.start(options)
-        say("debug peer listening on \(servers.peerAddress)\(options.tls ? " (mutual TLS)" : ""), API on http://\(servers.apiAddress)")
-        say("start a chaincode against it with: k8svm dev run PATH --peer \(servers.peerAddress)" + (options.tls ? "" : " (or any shim: CORE_CHAINCODE_ID_NAME=name:1.0 CORE_PEER_TLS_ENABLED=false ./chaincode -peer.address=\(servers.peerAddress))"))
+        servers.announce()
+        if options.chaincodes.isEmpty {
+            say(options.tls
+                ? "for a chaincode started elsewhere, restart with --chaincode NAME:VERSION (its TLS material and variables), or POST http://\(servers.apiAddress)/chaincodes/NAME:VERSION/material"
+                : "start any chaincode against it: CORE_CHAINCODE_ID_NAME=name:1.0 CORE_PEER_TLS_ENABLED=false ./chaincode -peer.address=\(servers.peerAddress)")
+        }
         var code: Int32 = 0
         for await signal in signals {
             say("signal \(signal): stopping")

@@ -11,12 +11,18 @@ public final class DevPeerServers: Sendable {
         public var api: String
         public var tls: Bool
         public var stateFile: String?
+        /// Chaincodes (`NAME:VERSION`) started elsewhere, for which material is written under `materialDirectory`.
+        public var chaincodes: [String]
+        public var materialDirectory: String
 
-        public init(listen: String = "127.0.0.1:7052", api: String = "127.0.0.1:7080", tls: Bool = false, stateFile: String? = nil) {
+        public init(listen: String = "127.0.0.1:7052", api: String = "127.0.0.1:7080", tls: Bool = false, stateFile: String? = nil,
+                    chaincodes: [String] = [], materialDirectory: String = "k8svm-dev-material") {
             self.listen = listen
             self.api = api
             self.tls = tls
             self.stateFile = stateFile
+            self.chaincodes = chaincodes
+            self.materialDirectory = materialDirectory
         }
     }
 
@@ -26,16 +32,25 @@ public final class DevPeerServers: Sendable {
     public let peerAddress: String
     /// The HTTP API's address, once started.
     public let apiAddress: String
+    /// The material written for chaincodes started elsewhere; removed by `stop()`.
+    let material: [OutsideChaincodeMaterial]
+    /// The directory made to hold the material, removed by `stop()` when that leaves it empty; nil if it existed.
+    private let createdMaterialDirectory: String?
 
-    private init(peer: DebugPeer, api: DebugPeerHTTPServer, peerAddress: String, apiAddress: String) {
+    private init(peer: DebugPeer, api: DebugPeerHTTPServer, peerAddress: String, apiAddress: String,
+                 material: [OutsideChaincodeMaterial], createdMaterialDirectory: String?) {
         self.peer = peer
         self.api = api
         self.peerAddress = peerAddress
         self.apiAddress = apiAddress
+        self.material = material
+        self.createdMaterialDirectory = createdMaterialDirectory
     }
 
-    /// Starts both; on failure nothing is left listening.
+    /// Starts both and writes the material `options.chaincodes` asks for; on failure nothing is left listening or
+    /// written.
     public static func start(_ options: Options) async throws -> DevPeerServers {
+        try OutsideChaincodeMaterial.validate(options.chaincodes)
         let (peerHost, peerPort) = try LoopbackAddress.parse(options.listen, option: "--listen")
         let (apiHost, apiPort) = try LoopbackAddress.parse(options.api, option: "--api")
         let peer = try DebugPeer(configuration: DebugPeerConfiguration(
@@ -49,20 +64,52 @@ public final class DevPeerServers: Sendable {
                                                 option: "--listen", error: error)
         }
         let api = DebugPeerHTTPServer(peer: peer, host: apiHost, port: apiPort)
+        let apiAddress: String
         do {
-            let apiAddress = try await api.start()
-            return DevPeerServers(peer: peer, api: api, peerAddress: peerAddress, apiAddress: apiAddress)
+            apiAddress = try await api.start()
         } catch {
             await peer.stop()
             throw ListenAddressCheck.startError("the debug peer's API", address: options.api, host: apiHost, port: apiPort,
                                                 option: "--api", error: error)
         }
+        var material: [OutsideChaincodeMaterial] = []
+        let root = OutsideChaincodeMaterial.absolute(options.materialDirectory)
+        let createdRoot = options.chaincodes.isEmpty || FileManager.default.fileExists(atPath: root) ? nil : root
+        do {
+            for id in options.chaincodes {
+                material.append(try OutsideChaincodeMaterial.write(for: id, peer: peer, under: root))
+            }
+        } catch {
+            Self.remove(material, createdDirectory: createdRoot)
+            await api.stop()
+            await peer.stop()
+            throw error
+        }
+        return DevPeerServers(peer: peer, api: api, peerAddress: peerAddress, apiAddress: apiAddress, material: material,
+                              createdMaterialDirectory: createdRoot)
     }
 
-    /// Stops the API, then the peer.
+    private static func remove(_ material: [OutsideChaincodeMaterial], createdDirectory: String?) {
+        for written in material { written.remove() }
+        if let createdDirectory, (try? FileManager.default.contentsOfDirectory(atPath: createdDirectory))?.isEmpty == true {
+            try? FileManager.default.removeItem(atPath: createdDirectory)
+        }
+    }
+
+    /// Says where the peer and its API listen, and how to start the chaincodes material was written for.
+    func announce() {
+        let tls = peer.configuration.tlsEnabled
+        say("debug peer listening on \(peerAddress)\(tls ? " (mutual TLS)" : ""), API on http://\(apiAddress)")
+        for written in material {
+            for line in written.instructions { say(line) }
+        }
+    }
+
+    /// Stops the API, then the peer, and removes the material written for chaincodes started elsewhere.
     public func stop() async {
         await api.stop()
         await peer.stop()
+        Self.remove(material, createdDirectory: createdMaterialDirectory)
     }
 }
 

@@ -57,9 +57,7 @@ public struct DevSession: Sendable {
         let servers: DevPeerServers? = options.peer == nil ? try await DevPeerServers.start(options.servers) : nil
         let scratch = try PrivateDirectory(prefix: "k8svm-dev-", environment: environment)
         defer { scratch.remove() }
-        if let servers {
-            say("debug peer listening on \(servers.peerAddress)\(options.servers.tls ? " (mutual TLS)" : ""), API on http://\(servers.apiAddress)")
-        }
+        servers?.announce()
         let watcher = SourceWatcher(path: source.watchedPath)
         var fingerprint = watcher.fingerprint()
         var exitCode: Int32 = 0

@@ -18,8 +18,15 @@ struct DevCommand: AsyncParsableCommand {
         @Option(help: "The chaincode listener (gRPC).") var listen = "127.0.0.1:7052"
         @Option(help: "The HTTP/JSON API for invoke, query, state and events.") var api = "127.0.0.1:7080"
         @Option(help: "Keep the world state in this JSON file across restarts.") var state: String?
+        @Option(name: .customLong("chaincode"),
+                help: "A chaincode started elsewhere (an IDE, go run, any shim), as NAME:VERSION: its chaincode.json, TLS files and variables are written under --material-dir. Repeatable.")
+        var chaincodes: [String] = []
+        @Option(help: "Where the material for --chaincode goes, one NAME_VERSION directory each (removed on exit).")
+        var materialDir = "k8svm-dev-material"
 
-        var servers: DevPeerServers.Options { .init(listen: listen, api: api, tls: tls, stateFile: state) }
+        var servers: DevPeerServers.Options {
+            .init(listen: listen, api: api, tls: tls, stateFile: state, chaincodes: chaincodes, materialDirectory: materialDir)
+        }
     }
 
     /// `k8svm dev peer`.

@@ -9,6 +9,8 @@ public struct IssuedCredential: Sendable, Hashable {
     public var certificatePEM: String
     /// The private key, PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), as a Fabric peer writes it.
     public var privateKeyPEM: String
+    /// The certificate itself, as a TLS handshake presents it.
+    public var certificate: Certificate
 }
 
 /// An in-memory P-256 ECDSA certificate authority, created fresh for each debug
@@ -98,7 +100,8 @@ public final class CertificateAuthority: Sendable {
             },
             issuerPrivateKey: Certificate.PrivateKey(try P256.Signing.PrivateKey(rawRepresentation: keyBytes))
         )
-        return IssuedCredential(certificatePEM: try leaf.serializeAsPEM().pemString, privateKeyPEM: leafKey.pemRepresentation)
+        return IssuedCredential(certificatePEM: try leaf.serializeAsPEM().pemString, privateKeyPEM: leafKey.pemRepresentation,
+                                certificate: leaf)
     }
 
     /// The network-order bytes of an IPv4 or IPv6 literal, or nil for a host name.
