@@ -211,6 +211,7 @@ let package = Package(
                              .linkedLibrary("_FoundationCShims", .when(configuration: .release)),
                              .linkedLibrary("_FoundationICU", .when(configuration: .release))]
         ),
+        .testTarget(name: "DevModeTests", dependencies: ["DevMode"]),
         .testTarget(name: "K8sVMCoreTests", dependencies: ["K8sVMCore", "PeerContract"]),
         .target(name: "K8sVMTesting", dependencies: ["K8sVMCore", "PeerContract", "DebugPeer", "ChaincodeShim", "TestSupport"],
                 path: "Tests/K8sVMTesting"),
