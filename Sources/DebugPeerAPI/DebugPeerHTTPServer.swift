@@ -26,6 +26,10 @@ public final class DebugPeerHTTPServer: Sendable {
     public func start() async throws -> String {
         let (bound, boundContinuation) = AsyncStream<String>.makeStream()
         let host = self.host
+        // The server's own lines ("Server started…", and an error line when `stop()` cancels it) are not for a
+        // developer's terminal: k8svm announces the address itself, and every request's error goes to its client.
+        var logger = Logger(label: "k8svm.debug-peer.api")
+        logger.logLevel = .critical
         let application = Application(
             router: DebugPeerRoutes.router(for: peer),
             configuration: .init(address: .hostname(host, port: port), serverName: "k8svm-debug-peer"),
@@ -33,7 +37,7 @@ public final class DebugPeerHTTPServer: Sendable {
                 boundContinuation.yield("\(host):\(channel.localAddress?.port ?? 0)")
                 boundContinuation.finish()
             },
-            logger: Logger(label: "k8svm.debug-peer.api"))
+            logger: logger)
         let task = Task {
             defer { boundContinuation.finish() }
             try await application.run()

@@ -3,7 +3,8 @@ import Foundation
 /// Notices changes under a path by comparing a fingerprint of names, inodes, sizes and modification times (a
 /// rebuilt file that replaces the old one has a new inode even when its size and time match).
 ///
-/// Polling twice a second is simple and portable, and a developer's edit-save-rebuild loop does not notice it.
+/// Polling every 150 ms is simple and portable; a walk of even a vendored Go module costs a few milliseconds, and a
+/// developer's edit-save-rebuild loop does not notice the wait.
 struct SourceWatcher: Sendable {
     let path: String
     /// Directories whose contents are build output, not source.
@@ -29,7 +30,7 @@ struct SourceWatcher: Sendable {
 
     /// Returns once the fingerprint differs from `baseline` and has stayed the same for one more interval (a file
     /// being written, or replaced by remove-then-copy, is not reported half-way), or nil if the task is cancelled.
-    func change(from baseline: Int, interval: Duration = .milliseconds(500)) async -> Int? {
+    func change(from baseline: Int, interval: Duration = .milliseconds(150)) async -> Int? {
         var candidate: Int?
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
