@@ -212,7 +212,7 @@ let package = Package(
                              .linkedLibrary("_FoundationICU", .when(configuration: .release))]
         ),
         .testTarget(name: "DevModeTests", dependencies: ["DevMode"]),
-        .testTarget(name: "K8sVMCoreTests", dependencies: ["K8sVMCore", "PeerContract"]),
+        .testTarget(name: "K8sVMCoreTests", dependencies: ["K8sVMCore", "PeerContract", "TestSupport"]),
         .target(name: "K8sVMTesting", dependencies: ["K8sVMCore", "PeerContract", "DebugPeer", "ChaincodeShim", "TestSupport"],
                 path: "Tests/K8sVMTesting"),
         .testTarget(name: "K8sVMBuilderTests", dependencies: ["K8sVMBuilder", "K8sVMCore", "PeerContract", "K8sVMTesting"]),

@@ -3,8 +3,8 @@ import K8sVMCore
 
 /// Checks, before any build is started, that a source package is what its `metadata.json` type says, and names
 /// what is missing when it is not:
-/// - `golang`: a `go.mod` (in `src/`, `src/<path>` or the top), a `vendor/` directory, or a `.go` file declaring
-///   `package main` in `src/<path>`;
+/// - `golang`: a layout `GoBuildPlan` can build (a module at `src/`, `src/<path>` or the top, or GOPATH source at
+///   `src/<path>`);
 /// - `node`: a `package.json` in `src/` or the top;
 /// - `java`: `build.gradle`, `build.gradle.kts`, `pom.xml`, `gradlew` or `mvnw` in `src/` or the top.
 public enum SourcePackageCheck {
@@ -15,10 +15,7 @@ public enum SourcePackageCheck {
         }
         switch type {
         case .golang:
-            let packageDirectory = sourceDirectory + "/src" + (path.isEmpty || path == "." ? "" : "/" + path)
-            let moduleRoots = [sourceDirectory + "/src", packageDirectory, sourceDirectory]
-            if anyOf(["go.mod", "vendor"], in: moduleRoots) || hasMainPackage(in: packageDirectory) { return }
-            throw K8sVMError("not a golang package: no go.mod (looked in src/, src/\(path.isEmpty ? "." : path) and the top), no vendor/ directory, and no .go file with \"package main\" in src/\(path)")
+            _ = try GoBuildPlan.decide(sourceDirectory: sourceDirectory, path: path)
         case .node:
             if anyOf(["package.json"], in: roots) { return }
             throw K8sVMError("not a node package: no package.json in src/ or the top of the package")
@@ -27,18 +24,6 @@ public enum SourcePackageCheck {
             throw K8sVMError("not a java package: no build.gradle, build.gradle.kts, pom.xml, gradlew or mvnw in src/ or the top of the package")
         case .binary, .image:
             throw K8sVMError("\(type.rawValue) packages are not built from source (stage 1 builds: golang, node, java)")
-        }
-    }
-
-    /// Whether a `.go` file directly in `directory` declares `package main` (on a line of its own, after comments).
-    private static func hasMainPackage(in directory: String) -> Bool {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return false }
-        return names.filter { $0.hasSuffix(".go") && !$0.hasSuffix("_test.go") }.contains { name in
-            guard let text = try? String(contentsOfFile: directory + "/" + name, encoding: .utf8) else { return false }
-            return text.split(whereSeparator: \.isNewline).contains { line in
-                let words = line.split(whereSeparator: \.isWhitespace)
-                return words.count >= 2 && words[0] == "package" && words[1] == "main"
-            }
         }
     }
 }

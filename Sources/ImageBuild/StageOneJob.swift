@@ -11,6 +11,8 @@ public struct StageOneJob: Sendable {
     public var type: ChaincodeType
     /// `metadata.json` `path` (where a Go package's main package is); passed as `K8SVM_CHAINCODE_PATH`.
     public var path: String
+    /// For `golang`: how the compile step builds it, passed as its variables (`GoBuildPlan.stageOneVariables`).
+    public let goPlan: GoBuildPlan?
     /// The source served to the build container: the peer's SRC_DIR (the untarred `code.tar.gz`), checked and packed
     /// reproducibly (`DirectoryArchive`), so its digest identifies the source.
     public let source: Data
@@ -26,6 +28,7 @@ public struct StageOneJob: Sendable {
     public init(label: String, type: ChaincodeType, path: String, sourceDirectory: String, builderImage: String,
                 timeout: Duration, layerFile: String) throws {
         try SourcePackageCheck.check(sourceDirectory: sourceDirectory, type: type, path: path)
+        goPlan = type == .golang ? try GoBuildPlan.decide(sourceDirectory: sourceDirectory, path: path) : nil
         self.label = label
         self.type = type
         self.path = path

@@ -29,7 +29,7 @@ struct StageOneSession: Sendable {
     /// The container's variables (the contract of `builder-images/stage1/k8svm-stage1`).
     var environment: [(String, String)] {
         [("K8SVM_SOURCE_URL", exchange.sourceURL), ("K8SVM_OUTPUT_URL", exchange.outputURL), ("K8SVM_TOKEN", exchange.token),
-         ("K8SVM_CHAINCODE_LABEL", job.label), ("K8SVM_CHAINCODE_PATH", job.path)]
+         ("K8SVM_CHAINCODE_LABEL", job.label), ("K8SVM_CHAINCODE_PATH", job.path)] + (job.goPlan?.stageOneVariables ?? [])
     }
 
     /// The verified output: the summary's digest and size must be those of the bytes received.

@@ -39,17 +39,14 @@ public struct SandboxedBuild: Sendable {
     }
 
     private func goBuild(_ request: BuildRequest) async throws -> ExecutableBuild {
-        let go: String
-        do {
-            go = try ChildProcess.resolve(host.settings.goCommand, path: host.environment["PATH"])
-        } catch {
-            throw K8sVMError("golang packages need Go on this host: \(host.settings.goCommand) was not found in PATH (install Go or set sandbox.goCommand)")
-        }
+        let plan = try GoBuildPlan.decide(sourceDirectory: request.sourceDirectory, path: request.metadata.path)
+        let toolchain = try await GoToolchain.find(host.settings.goCommand, environment: host.environment, setting: "sandbox.goCommand")
+        try toolchain.check(plan, setting: "sandbox.goCommand")
+        let go = toolchain.command
         let goInside = FileTree.resolved(go) ?? go
         guard host.systemPaths.contains(where: { goInside.hasPrefix($0 + "/") }) else {
             throw K8sVMError("\(goInside) is outside the sandbox's system paths (sandbox.systemPaths)")
         }
-        let plan = try GoBuild.plan(sourceDirectory: request.sourceDirectory, path: request.metadata.path)
         let scratch = try host.makeDirectory(prefix: "build-")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         // A copy owned by the sandbox uid: the peer's (or a user's) source directory may be unreadable to it.
@@ -59,20 +56,17 @@ public struct SandboxedBuild: Sendable {
         }
         try host.handOverTree(scratch)
 
-        func inside(_ path: String) -> String { "/src" + path.dropFirst(request.sourceDirectory.count) }
-        var arguments = [goInside, "build", "-trimpath"]
-        if let mode = plan.moduleMode { arguments.append("-mod=\(mode)") }
-        arguments += ["-o", "/out/chaincode", plan.target]
-        let environment = [
+        let arguments = [goInside] + plan.buildArguments(output: "/out/chaincode")
+        var environment = [
             "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "TMPDIR": "/tmp",
-            "GOCACHE": "/cache/build", "GOMODCACHE": "/cache/mod", "GOPATH": plan.gopath.map(inside) ?? "/cache/gopath",
-            "GO111MODULE": plan.moduleMode == nil ? "off" : "on", "GOPROXY": "off", "GOTOOLCHAIN": "local",
-            "CGO_ENABLED": "0", "GOFLAGS": "", "GOTELEMETRY": "off",
+            "GOCACHE": "/cache/build", "GOMODCACHE": "/cache/mod", "GOPATH": "/cache/gopath", "GOPROXY": "off",
+            "GOTOOLCHAIN": "local", "CGO_ENABLED": "0", "GOFLAGS": "", "GOTELEMETRY": "off",
         ]
+        for (name, value) in plan.environment(sourceDirectory: "/src") { environment[name] = value }
         let spec = SandboxSpec(
             mounts: [.init(host: scratch + "/src", inside: "/src"), .init(host: scratch + "/out", inside: "/out", writable: true),
                      .init(host: scratch + "/cache", inside: "/cache", writable: true)],
-            environment: environment, workingDirectory: inside(plan.workingDirectory), limits: SandboxLimits(host.settings),
+            environment: environment, workingDirectory: plan.directory == "." ? "/src" : "/src/" + plan.directory, limits: SandboxLimits(host.settings),
             command: arguments)
         log.note("go \(arguments.dropFirst().joined(separator: " ")) (sandboxed, no network)")
         let process = try SandboxedProcess(spec: spec, host: host, log: log, logLimit: host.settings.logBytes)

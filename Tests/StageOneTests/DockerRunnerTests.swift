@@ -2,6 +2,7 @@ import Foundation
 import ImageBuild
 import K8sVMCore
 import Testing
+import TestSupport
 import TestServices
 
 /// Stage 1 through the real Docker engine (a private dockerd, `TestDockerEngine`) with the real ccenv-golang image
@@ -65,6 +66,20 @@ import TestServices
         let started = try await ShellCommand.run(["/usr/bin/env", "docker", "start", "-a", id], environment: environment)
         try started.check()
         #expect(started.output.contains("\(GoSource.greeting) [-peer.address=127.0.0.1:7052]"), "\(started.output)")
+    }
+
+    @Test(arguments: [GoPackageLayout.moduleVendored, .gopath, .currentGo])
+    func theCcenvImagesGoBuildsThePeerCLIsLayouts(layout: GoPackageLayout) async throws {
+        let docker = try await TestDockerEngine.shared()
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let (runner, log, label) = runner(docker)
+        try layout.write(into: scratch.path + "/source")
+        let job = try StageOneJob(label: layout.name, type: .golang, path: layout.path, sourceDirectory: scratch.path + "/source",
+                                  builderImage: docker.ccenvGolang, timeout: .seconds(300), layerFile: scratch.path + "/layer.tar.gz")
+        let layer = try await inspectGoLayer(try await runner.run(job), scratch: scratch)
+        #expect(layer.printed == "\(layout.printed) [-peer.address=127.0.0.1:7052]\n", "\(layer.printed)\n\(log.text)")
+        #expect(try await docker.engine.containers(label: label).isEmpty, "no container is left")
     }
 
     @Test func aCompileErrorFailsWithTheCompilersMessageAndLeavesNoContainer() async throws {

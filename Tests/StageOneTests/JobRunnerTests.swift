@@ -81,6 +81,24 @@ import TestSupport
         }
     }
 
+    @Test(arguments: GoPackageLayout.all)
+    func everyLayoutThePeerCLIWritesBuildsInAJob(layout: GoPackageLayout) async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try await StageOneCluster.with(scratch: scratch) { cluster in
+            let run = UUID().uuidString.lowercased()
+            let runner = JobStageOneRunner(client: cluster.client, settings: settings(cluster, run: run), log: { _ in })
+            try layout.write(into: scratch.path + "/source")
+            let job = try StageOneJob(label: layout.name, type: .golang, path: layout.path, sourceDirectory: scratch.path + "/source",
+                                      builderImage: cluster.ccenvImage, timeout: .seconds(240), layerFile: scratch.path + "/layer.tar.gz")
+            let result = await Result(catching: { try await runner.run(job) })
+            let left = try await cluster.awaitNoLeftovers(label: "k8svm.test/run=\(run)")
+            let layer = try await inspectGoLayer(try result.get(), scratch: scratch)
+            #expect(layer.printed == "\(layout.printed) [-peer.address=127.0.0.1:7052]\n", "\(layer.printed)")
+            #expect(left.isEmpty, "no Job or Pod is left: \(left)")
+        }
+    }
+
     @Test func aFailedBuildInAJobCarriesTheCompilersMessageAndLeavesNothing() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }

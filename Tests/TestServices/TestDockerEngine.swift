@@ -98,14 +98,18 @@ public final class TestDockerEngine: Sendable {
         if try await !engine.imageExists(base) {
             try await ShellCommand.run([root + "/builder-images/make-base.sh", base], environment: environment).check()
         }
-        let version = "test-" + (try await builderImagesHash(root))
+        // ccenv-golang carries the host's current Go (scripts/install-deps.sh), so its release is part of the version.
+        let goRoot = try await ShellCommand.run(["/usr/bin/env", "go", "env", "GOROOT"])
+        try goRoot.check()
+        let toolchain = goRoot.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let version = "test-" + (try await builderImagesHash(root, toolchain: toolchain))
         let ccenv = "k8svm/ccenv-golang:\(version)", runtime = "k8svm/runtime-go:\(version)"
         var missing: [String] = []
         if try await !engine.imageExists(ccenv) { missing.append("ccenv-golang") }
         if try await !engine.imageExists(runtime) { missing.append("runtime-go") }
         if !missing.isEmpty {
             try await ShellCommand.run([root + "/builder-images/build.sh", "-", base],
-                                       environment: environment.merging(["K8SVM_IMAGE_VERSION": version,
+                                       environment: environment.merging(["K8SVM_IMAGE_VERSION": version, "K8SVM_GO_TOOLCHAIN": toolchain,
                                                                          "K8SVM_IMAGES": missing.joined(separator: " ")]) { $1 }).check()
             // The images of earlier versions of builder-images/ would pile up in the cache.
             let listed = try await ShellCommand.run(["/usr/bin/env", "docker", "images", "--format", "{{.Repository}}:{{.Tag}}",
@@ -116,9 +120,10 @@ public final class TestDockerEngine: Sendable {
         return TestDockerEngine(socketPath: socket, baseImage: base, ccenvGolang: ccenv, runtimeGo: runtime, packageRoot: root)
     }
 
-    /// The first 12 hex digits of a hash over the files of `builder-images/` but its documentation (paths and contents).
-    private static func builderImagesHash(_ root: String) async throws -> String {
-        let result = try await ShellCommand.run(["/bin/sh", "-c", "cd '\(root)/builder-images' && find . -type f ! -name '*.md' | LC_ALL=C sort | xargs sha256sum | sha256sum"])
+    /// The first 12 hex digits of a hash over the files of `builder-images/` but its documentation (paths and contents)
+    /// and the Go toolchain's release.
+    private static func builderImagesHash(_ root: String, toolchain: String) async throws -> String {
+        let result = try await ShellCommand.run(["/bin/sh", "-c", "{ cd '\(root)/builder-images' && find . -type f ! -name '*.md' | LC_ALL=C sort | xargs sha256sum; cat '\(toolchain)/VERSION'; } | sha256sum"])
         try result.check()
         return String(result.output.prefix(12))
     }

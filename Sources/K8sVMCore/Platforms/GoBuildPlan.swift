@@ -1,0 +1,173 @@
+import Foundation
+
+/// How a `golang` package is compiled: decided once, here, for every backend (the local process, the sandbox and the
+/// stage-1 container, which receives the decision as variables), by the rules of Fabric's own Go platform
+/// (core/chaincode/platforms/golang) for the layouts `peer lifecycle chaincode package` writes:
+/// - module mode, `go.mod` at `src/`: `go build` in `src/` of `path`, an import path inside the module (`.` for the
+///   module itself); a `path` that is a directory under `src/` (a hand-made layout) is built as `./path`;
+/// - module mode, `go.mod` at `src/<path>/`: `go build .` there;
+/// - a `go.mod` at the top of the package (a hand-made layout): as at `src/`, from the top;
+/// - GOPATH mode, no `go.mod`: the files under `src/<import path>/`, `GO111MODULE=off`, `GOPATH` the package.
+/// A `vendor/` directory beside the `go.mod` means `-mod=vendor`, else `-mod=readonly`.
+public struct GoBuildPlan: Sendable, Equatable {
+    /// Module mode's `-mod` flag.
+    public enum ModuleMode: String, Sendable {
+        case vendor, readonly
+    }
+
+    /// Where `go build` runs, relative to the package's source directory: `src`, `src/<path>`, or `.`.
+    public var directory: String
+    /// What `go build` builds: `.`, `./<dir>`, or an import path (GOPATH mode).
+    public var target: String
+    /// Module mode with its flag; nil is GOPATH mode.
+    public var moduleMode: ModuleMode?
+    /// The Go release the module's `go` line asks for (`1.21`, `1.22.3`), when it has one.
+    public var requiredGoVersion: String?
+
+    public init(directory: String, target: String, moduleMode: ModuleMode?, requiredGoVersion: String? = nil) {
+        self.directory = directory
+        self.target = target
+        self.moduleMode = moduleMode
+        self.requiredGoVersion = requiredGoVersion
+    }
+
+    /// The plan for the package in `sourceDirectory` (the peer's SRC_DIR, the untarred `code.tar.gz`) with
+    /// `metadata.json` `path`; a package that cannot be built is an error naming what is wrong and what is there.
+    public static func decide(sourceDirectory: String, path rawPath: String) throws -> GoBuildPlan {
+        let path = rawPath.isEmpty ? "." : rawPath
+        guard !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
+            throw K8sVMError("metadata.json path \"\(rawPath)\" must be an import path or a directory inside the package")
+        }
+        let tree = SourceTreeView(root: sourceDirectory)
+        if let module = try tree.module(at: "src") {
+            return GoBuildPlan(directory: "src", target: try target(of: path, in: module, tree: tree, under: "src"),
+                               moduleMode: tree.isDirectory("src/vendor") ? .vendor : .readonly,
+                               requiredGoVersion: module.goVersion)
+        }
+        if path != ".", let module = try tree.module(at: "src/" + path) {
+            return GoBuildPlan(directory: "src/" + path, target: ".",
+                               moduleMode: tree.isDirectory("src/\(path)/vendor") ? .vendor : .readonly,
+                               requiredGoVersion: module.goVersion)
+        }
+        if let module = try tree.module(at: ".") {
+            return GoBuildPlan(directory: ".", target: try target(of: path, in: module, tree: tree, under: "."),
+                               moduleMode: tree.isDirectory("vendor") ? .vendor : .readonly, requiredGoVersion: module.goVersion)
+        }
+        if let misplaced = tree.firstModuleFile(under: "src") {
+            throw K8sVMError("\(misplaced) is not where a Go module can be built from: put go.mod at src/ or at src/\(path) (the path in metadata.json), or remove it for a GOPATH build")
+        }
+        guard path != ".", tree.hasGoFiles(in: "src/" + path) else {
+            throw K8sVMError("not a golang package: no go.mod at src/\(path == "." ? "" : ", src/" + path) or the top, and no .go files at src/\(path) for a GOPATH build (metadata.json path \"\(path)\"); src/ holds: \(tree.listing("src"))")
+        }
+        return GoBuildPlan(directory: "src", target: path, moduleMode: nil)
+    }
+
+    /// `path` as `go build` in the module's directory takes it.
+    private static func target(of path: String, in module: GoModule, tree: SourceTreeView, under root: String) throws -> String {
+        if path == "." || path == module.path { return "." }
+        if path.hasPrefix(module.path + "/") {
+            let directory = String(path.dropFirst(module.path.count + 1))
+            guard tree.hasGoFiles(in: root + "/" + directory) else {
+                throw K8sVMError("metadata.json path \"\(path)\" names \(root)/\(directory) in module \(module.path), which holds no .go files; \(root)/ holds: \(tree.listing(root))")
+            }
+            return "./" + directory
+        }
+        if tree.hasGoFiles(in: root + "/" + path) { return "./" + path }
+        throw K8sVMError("metadata.json path \"\(path)\" is not in the package: not a package of module \(module.path) (\(root)/go.mod) nor a directory of .go files under \(root)/; \(root)/ holds: \(tree.listing(root))")
+    }
+
+    /// The arguments of `go build`, writing the executable to `output`.
+    public func buildArguments(output: String) -> [String] {
+        ["build", "-trimpath"] + (moduleMode.map { ["-mod=\($0.rawValue)"] } ?? []) + ["-o", output, target]
+    }
+
+    /// The variables the build needs beyond the toolchain's: module mode on or off, and GOPATH (the package, as the
+    /// build sees its source directory) in GOPATH mode.
+    public func environment(sourceDirectory: String) -> [(String, String)] {
+        moduleMode == nil ? [("GO111MODULE", "off"), ("GOPATH", sourceDirectory)] : [("GO111MODULE", "on")]
+    }
+
+    /// The plan for the stage-1 container's compile step (`builder-images/stage1/compile-golang`).
+    public var stageOneVariables: [(String, String)] {
+        [("K8SVM_GO_DIRECTORY", directory), ("K8SVM_GO_TARGET", target), ("K8SVM_GO_MOD", moduleMode?.rawValue ?? ""),
+         ("K8SVM_GO_REQUIRED", requiredGoVersion ?? "")]
+    }
+
+    /// Why a toolchain of `toolchainVersion` (`go1.22.4`, as `go env GOVERSION` prints it) cannot build this plan, or
+    /// nil when it can.
+    public func toolchainRefusal(toolchainVersion: String, toolchain: String) -> String? {
+        guard let required = requiredGoVersion else { return nil }
+        let have = toolchainVersion.hasPrefix("go") ? String(toolchainVersion.dropFirst(2)) : toolchainVersion
+        guard Self.compare(have, required) == .orderedAscending else { return nil }
+        return "the package's go.mod asks for Go \(required), but the toolchain \(toolchain) is Go \(have)"
+    }
+
+    /// Orders Go release numbers (`1.21`, `1.21.4`, `1.22rc1` as `1.22`) numerically.
+    static func compare(_ left: String, _ right: String) -> ComparisonResult {
+        func parts(_ text: String) -> [Int] {
+            text.split(separator: ".").map { Int($0.prefix { $0.isNumber }) ?? 0 }
+        }
+        let (a, b) = (parts(left), parts(right))
+        for index in 0..<max(a.count, b.count) {
+            let (x, y) = (index < a.count ? a[index] : 0, index < b.count ? b[index] : 0)
+            if x != y { return x < y ? .orderedAscending : .orderedDescending }
+        }
+        return .orderedSame
+    }
+}
+
+/// A `go.mod`: the module path and its `go` line.
+struct GoModule: Equatable {
+    var path: String
+    var goVersion: String?
+
+    init(parsing text: String, file: String) throws {
+        var path: String?
+        for line in text.split(whereSeparator: \.isNewline) {
+            let words = line.split(whereSeparator: \.isWhitespace)
+            guard words.count >= 2 else { continue }
+            if words[0] == "module" { path = words[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            if words[0] == "go" { goVersion = String(words[1]) }
+        }
+        guard let path else { throw K8sVMError("\(file) has no module line") }
+        self.path = path
+    }
+}
+
+/// Read-only questions about a package's source directory, by paths relative to it.
+struct SourceTreeView {
+    let root: String
+
+    func isDirectory(_ relative: String) -> Bool {
+        var directory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: root + "/" + relative, isDirectory: &directory) && directory.boolValue
+    }
+
+    /// The module whose `go.mod` is in `relative`, if there is one.
+    func module(at relative: String) throws -> GoModule? {
+        let file = root + "/" + (relative == "." ? "" : relative + "/") + "go.mod"
+        guard let data = FileManager.default.contents(atPath: file) else { return nil }
+        return try GoModule(parsing: String(decoding: data, as: UTF8.self), file: relative == "." ? "go.mod" : relative + "/go.mod")
+    }
+
+    func hasGoFiles(in relative: String) -> Bool {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root + "/" + relative)) ?? []).contains { $0.hasSuffix(".go") }
+    }
+
+    /// The first `go.mod` under `relative` (outside `vendor/`), for a layout that put one where no build looks.
+    func firstModuleFile(under relative: String) -> String? {
+        guard let walker = FileManager.default.enumerator(atPath: root + "/" + relative) else { return nil }
+        while let entry = walker.nextObject() as? String {
+            if entry.split(separator: "/").contains("vendor") { walker.skipDescendants(); continue }
+            if entry.hasSuffix("go.mod") && (entry == "go.mod" || entry.hasSuffix("/go.mod")) { return relative + "/" + entry }
+        }
+        return nil
+    }
+
+    /// The first names in `relative`, for an error that shows what is there.
+    func listing(_ relative: String) -> String {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: root + "/" + relative)) ?? []).sorted()
+        guard !names.isEmpty else { return "nothing" }
+        return names.prefix(8).joined(separator: ", ") + (names.count > 8 ? ", … (\(names.count) entries)" : "")
+    }
+}
