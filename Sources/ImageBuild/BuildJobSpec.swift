@@ -8,6 +8,7 @@ import KubernetesClient
 struct BuildJobSpec: Sendable {
     static let containerName = "build"
     static let label = "k8svm.io/stage1"
+    static let cacheVolume = "cache"
 
     let name: String
     let settings: JobStageOneRunner.Settings
@@ -33,6 +34,17 @@ struct BuildJobSpec: Sendable {
         // A build has nothing to save when stopped; the shell that runs it is PID 1 and ignores SIGTERM.
         pod.terminationGracePeriodSeconds = 5
         PodHardening(runAsUser: settings.runAsUser).apply(to: &pod)
+        if !settings.cacheVolumeClaim.isEmpty {
+            // The caches outlive the build: a claim every build mounts, writable by the build's group.
+            pod.volumes = (pod.volumes ?? []) + [.object(["name": .string(Self.cacheVolume),
+                                                          "persistentVolumeClaim": .object(["claimName": .string(settings.cacheVolumeClaim)])])]
+            pod.containers[0].volumeMounts = (pod.containers[0].volumeMounts ?? [])
+                + [VolumeMount(name: Self.cacheVolume, mountPath: StageOneSession.cacheDirectory)]
+            if case .object(var context)? = pod.securityContext {
+                context["fsGroup"] = .integer(Int64(settings.runAsUser))
+                pod.securityContext = .object(context)
+            }
+        }
 
         let labels = settings.labels.merging([Self.label: name]) { $1 }
         var spec = Job.Spec(template: .init(metadata: ObjectMeta(labels: labels), spec: pod))

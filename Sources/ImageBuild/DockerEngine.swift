@@ -17,10 +17,12 @@ public struct DockerEngine: Sendable {
             public var securityOpt = ["no-new-privileges"]
             public var readonlyRootfs = true
             public var tmpfs = ["/tmp": "rw,exec,nosuid,nodev,mode=1777"]
+            /// `VOLUME:PATH` mounts (named volumes).
+            public var binds: [String] = []
 
             enum CodingKeys: String, CodingKey {
                 case networkMode = "NetworkMode", privileged = "Privileged", capDrop = "CapDrop", securityOpt = "SecurityOpt"
-                case readonlyRootfs = "ReadonlyRootfs", tmpfs = "Tmpfs"
+                case readonlyRootfs = "ReadonlyRootfs", tmpfs = "Tmpfs", binds = "Binds"
             }
         }
 

@@ -19,14 +19,18 @@ public struct DockerStageOneRunner: StageOneRunner {
     public let labels: [String: String]
     /// The user the build runs as.
     public let user: String
+    /// A named volume mounted at `/cache` for the language caches, or nil for cold builds.
+    public let cacheVolume: String?
     private let log: @Sendable (String) -> Void
 
     public init(socketPath: String = "/var/run/docker.sock", exchangeHost: String = "127.0.0.1", labels: [String: String] = [:],
-                user: String = "1000:1000", log: @escaping @Sendable (String) -> Void = K8sVMLog.line) {
+                user: String = "1000:1000", cacheVolume: String? = nil,
+                log: @escaping @Sendable (String) -> Void = K8sVMLog.line) {
         engine = DockerEngine(socketPath: socketPath)
         self.exchangeHost = exchangeHost
         self.labels = labels
         self.user = user
+        self.cacheVolume = cacheVolume
         self.log = log
     }
 
@@ -47,8 +51,11 @@ public struct DockerStageOneRunner: StageOneRunner {
         guard present else {
             throw K8sVMError("the builder image \(job.builderImage) is not in the Docker engine at \(engine.socketPath) (pull it, or build it with builder-images/build.sh)")
         }
-        let spec = DockerEngine.ContainerSpec(image: job.builderImage, environment: session.environment, user: user,
+        var spec = DockerEngine.ContainerSpec(image: job.builderImage, environment: session.environment(cached: cacheVolume != nil),
+                                              user: user,
                                               labels: labels.merging([Self.containerLabel: KubernetesNames.labelValue(job.label)]) { $1 })
+        // A new named volume starts as a copy of the image's /cache (owned by the build user in every ccenv image).
+        if let cacheVolume { spec.host.binds = ["\(cacheVolume):\(StageOneSession.cacheDirectory)"] }
         let id = try await engine.createContainer(spec)
         log("k8svm build: building \(job.label) in \(job.builderImage) (docker container \(id.prefix(12)))")
         do {

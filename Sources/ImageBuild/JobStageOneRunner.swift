@@ -28,6 +28,8 @@ public struct JobStageOneRunner: StageOneRunner {
         public var labels: [String: String] = [:]
         /// How long after the build timeout the runner gives up on a Job that Kubernetes has not stopped.
         public var stopGrace: Duration = .seconds(30)
+        /// A PersistentVolumeClaim mounted at `/cache` for the language caches (empty: none).
+        public var cacheVolumeClaim = ""
 
         public init(namespace: String, exchangeAdvertisedHost: String) {
             self.namespace = namespace
@@ -61,7 +63,7 @@ public struct JobStageOneRunner: StageOneRunner {
         let jobPath = "\(settings.namespace)/\(spec.name)"
         let created: Job
         do {
-            created = try await client.create(spec.job(image: session.job.builderImage, environment: session.environment,
+            created = try await client.create(spec.job(image: session.job.builderImage, environment: session.environment(cached: !settings.cacheVolumeClaim.isEmpty),
                                                        timeout: session.job.timeout), namespace: settings.namespace)
         } catch let error as KubernetesError {
             throw K8sVMError("cannot create the build job \(jobPath): \(error)", cause: error)

@@ -26,10 +26,15 @@ struct StageOneSession: Sendable {
         }
     }
 
-    /// The container's variables (the contract of `builder-images/stage1/k8svm-stage1`).
-    var environment: [(String, String)] {
+    /// Where a runner mounts the language caches that persist between builds, when it has any.
+    static let cacheDirectory = "/cache"
+
+    /// The container's variables (the contract of `builder-images/stage1/k8svm-stage1`); `cached` when the runner
+    /// mounts a cache at `cacheDirectory`.
+    func environment(cached: Bool) -> [(String, String)] {
         [("K8SVM_SOURCE_URL", exchange.sourceURL), ("K8SVM_OUTPUT_URL", exchange.outputURL), ("K8SVM_TOKEN", exchange.token),
          ("K8SVM_CHAINCODE_LABEL", job.label), ("K8SVM_CHAINCODE_PATH", job.path)] + (job.goPlan?.stageOneVariables ?? [])
+            + (cached ? [("K8SVM_CACHE_DIR", Self.cacheDirectory)] : [])
     }
 
     /// The verified output: the summary's digest and size must be those of the bytes received.

@@ -76,6 +76,11 @@ public final class FakeKubeAPIServer: Sendable {
     public var clientCertificatePEM: String { certificates.clientCertificatePEM }
     public var clientKeyPEM: String { certificates.clientKeyPEM }
 
+    /// The directory holding the volume of PersistentVolumeClaim `claim` (every claim counts as bound).
+    public func claimVolume(namespace: String, claim: String) -> String {
+        api.kubelet.claimsRoot.appendingPathComponent("\(namespace)/\(claim)").path
+    }
+
     /// Images the fake kubelet can "pull": repository (no tag/digest) -> entrypoint argv. Any tag or digest pulls.
     public func registerImage(_ repository: String, entrypoint: [String]) {
         api.kubelet.registerImage(repository, entrypoint: entrypoint)

@@ -21,6 +21,8 @@ final class Kubelet: Sendable {
     private let images = Mutex<[String: [String]]>([:])
     private let runtimes = Mutex<[String: Runtime]>([:])
     private let scratchRoot: URL
+    /// The volumes of PersistentVolumeClaims, `NAMESPACE/CLAIM`.
+    var claimsRoot: URL { scratchRoot.appendingPathComponent("claims") }
 
     init(cluster: Cluster, clock: Clock) throws {
         self.cluster = cluster
@@ -151,7 +153,7 @@ final class Kubelet: Sendable {
         }
     }
 
-    /// Secret volumes (decoded, `defaultMode`), `emptyDir`s and `hostPath`s bound at their mount paths, plus the
+    /// Secret volumes (decoded, `defaultMode`), `emptyDir`s, `hostPath`s and claims bound at their mount paths, plus the
     /// termination-message file. A missing Secret leaves the pod in ContainerCreating with `FailedMount` events
     /// until it appears, as a real kubelet does (not in the recordings: there the Secret was always in time).
     private func mountVolumes(_ pod: JSON, _ container: JSON, _ runtime: Runtime, _ namespace: String) async throws
@@ -183,6 +185,12 @@ final class Kubelet: Sendable {
                 sources[volumeName] = directory.path
             } else if let hostPath = volume["hostPath"]?["path"]?.string {
                 sources[volumeName] = hostPath
+            } else if let claim = volume["persistentVolumeClaim"]?["claimName"]?.string {
+                // The fake keeps no PersistentVolumeClaim objects: every claim counts as bound, to a directory of its
+                // own that outlives the Pods using it, as a real volume does.
+                let claimDirectory = claimsRoot.appendingPathComponent("\(namespace)/\(claim)")
+                try files.createDirectory(at: claimDirectory, withIntermediateDirectories: true)
+                sources[volumeName] = claimDirectory.path
             }
         }
         var binds = (container["volumeMounts"]?.array ?? []).compactMap { mount -> ContainerProcess.Mount? in

@@ -82,6 +82,32 @@ import TestServices
         #expect(try await docker.engine.containers(label: label).isEmpty, "no container is left")
     }
 
+    @Test func aNamedCacheVolumeKeepsGosCachesForTheNextBuild() async throws {
+        let docker = try await TestDockerEngine.shared()
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let volume = "k8svm-test-cache-" + UUID().uuidString.lowercased().prefix(8)
+        let environment = ["DOCKER_HOST": docker.dockerHost]
+        defer { _ = Task { try? await ShellCommand.run(["/usr/bin/env", "docker", "volume", "rm", "-f", volume], environment: environment) } }
+        let label = "k8svm.test/run=\(UUID().uuidString.lowercased())"
+        let parts = label.split(separator: "=").map(String.init)
+        let runner = DockerStageOneRunner(socketPath: docker.socketPath, labels: [parts[0]: parts[1]], cacheVolume: volume, log: { _ in })
+        for version in ["one", "two"] {
+            let layout = GoPackageLayout.moduleImportPath
+            try layout.write(into: scratch.path + "/source-" + version)
+            let job = try StageOneJob(label: "cached-" + version, type: .golang, path: layout.path,
+                                      sourceDirectory: scratch.path + "/source-" + version, builderImage: docker.ccenvGolang,
+                                      timeout: .seconds(300), layerFile: scratch.path + "/layer.tar.gz")
+            let layer = try await inspectGoLayer(try await runner.run(job), scratch: scratch)
+            #expect(layer.printed.hasPrefix(layout.printed), "\(layer.printed)")
+            let listed = try await ShellCommand.run(["/usr/bin/env", "docker", "run", "--rm", "--network", "none", "--entrypoint",
+                                                     "/bin/ls", "-v", "\(volume):/cache", docker.ccenvGolang, "/cache/go/build"],
+                                                    environment: environment)
+            #expect(listed.status == 0 && !listed.output.isEmpty, "Go's build cache is in the volume after build \(version): \(listed.output)")
+        }
+        #expect(try await docker.engine.containers(label: label).isEmpty, "no container is left")
+    }
+
     @Test func aCompileErrorFailsWithTheCompilersMessageAndLeavesNoContainer() async throws {
         let docker = try await TestDockerEngine.shared()
         let scratch = try Scratch()

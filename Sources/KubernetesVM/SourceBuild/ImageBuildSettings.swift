@@ -32,6 +32,10 @@ public struct ImageBuildSettings: SettingsSection {
     public var memoryRequest = "512Mi"
     public var cpuLimit = ""
     public var memoryLimit = "2Gi"
+    /// A PersistentVolumeClaim mounted into every build Job for the language caches (empty: none).
+    public var cacheVolumeClaim = ""
+    /// A Docker named volume for the language caches (runner: docker; empty: none).
+    public var dockerCacheVolume = ""
 
     public init() {}
 
@@ -62,5 +66,9 @@ public struct ImageBuildSettings: SettingsSection {
         .quantity("memoryRequest", "memory the build container requests (empty: none)", \.memoryRequest),
         .quantity("cpuLimit", "CPU limit of the build container (empty: none)", \.cpuLimit),
         .quantity("memoryLimit", "memory limit of the build container (empty: none)", \.memoryLimit),
+        .text("cacheVolumeClaim", "a PersistentVolumeClaim (ReadWriteMany for builds on several nodes) mounted into every build Job at /cache: Go's build and module caches, npm's cache and Maven's repository persist between builds (empty: every build starts cold)",
+              \.cacheVolumeClaim, allowEmpty: true),
+        .text("dockerCacheVolume", "a Docker named volume for the same caches (runner: docker; empty: every build starts cold)",
+              \.dockerCacheVolume, allowEmpty: true),
     ]
 }

@@ -112,7 +112,9 @@ struct SourceImageBuild: Sendable {
         switch settings.runner {
         case .docker:
             let host = settings.exchangeAddress.isEmpty ? "127.0.0.1" : settings.exchangeAddress
-            return try await DockerStageOneRunner(socketPath: settings.dockerSocket, exchangeHost: host, log: log).run(job)
+            return try await DockerStageOneRunner(socketPath: settings.dockerSocket, exchangeHost: host,
+                                                  cacheVolume: settings.dockerCacheVolume.isEmpty ? nil : settings.dockerCacheVolume,
+                                                  log: log).run(job)
         case .job:
             guard !settings.exchangeAddress.isEmpty else {
                 throw K8sVMError("build.exchangeAddress is not set: build Jobs need the address they reach this peer at (its Pod IP, e.g. K8SVM_BUILD_EXCHANGE_ADDRESS from the downward API's status.podIP)")
@@ -125,6 +127,7 @@ struct SourceImageBuild: Sendable {
             jobSettings.resources = ResourceQuantities(cpuRequest: settings.cpuRequest, memoryRequest: settings.memoryRequest,
                                                        cpuLimit: settings.cpuLimit, memoryLimit: settings.memoryLimit)
             jobSettings.runAsUser = kubernetes.runAsUser
+            jobSettings.cacheVolumeClaim = settings.cacheVolumeClaim
             jobSettings.imagePullPolicy = kubernetes.imagePullPolicy
             if !kubernetes.peerName.isEmpty { jobSettings.labels["k8svm.io/peer"] = kubernetes.peerName }
             do {
