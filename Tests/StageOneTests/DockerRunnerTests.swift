@@ -74,11 +74,8 @@ import TestServices
         let scratch = try Scratch()
         defer { scratch.remove() }
         let (runner, log, label) = runner(docker)
-        try layout.write(into: scratch.path + "/source")
-        let job = try StageOneJob(label: layout.name, type: .golang, path: layout.path, sourceDirectory: scratch.path + "/source",
-                                  builderImage: docker.ccenvGolang, timeout: .seconds(300), layerFile: scratch.path + "/layer.tar.gz")
-        let layer = try await inspectGoLayer(try await runner.run(job), scratch: scratch)
-        #expect(layer.printed == "\(layout.printed) [-peer.address=127.0.0.1:7052]\n", "\(layer.printed)\n\(log.text)")
+        let printed = try await build(layout, as: layout.name, with: runner, builderImage: docker.ccenvGolang, scratch: scratch)
+        #expect(printed == "\(layout.printed) [-peer.address=127.0.0.1:7052]\n", "\(printed)\n\(log.text)")
         #expect(try await docker.engine.containers(label: label).isEmpty, "no container is left")
     }
 
@@ -94,12 +91,8 @@ import TestServices
         let runner = DockerStageOneRunner(socketPath: docker.socketPath, labels: [parts[0]: parts[1]], cacheVolume: volume, log: { _ in })
         for version in ["one", "two"] {
             let layout = GoPackageLayout.moduleImportPath
-            try layout.write(into: scratch.path + "/source-" + version)
-            let job = try StageOneJob(label: "cached-" + version, type: .golang, path: layout.path,
-                                      sourceDirectory: scratch.path + "/source-" + version, builderImage: docker.ccenvGolang,
-                                      timeout: .seconds(300), layerFile: scratch.path + "/layer.tar.gz")
-            let layer = try await inspectGoLayer(try await runner.run(job), scratch: scratch)
-            #expect(layer.printed.hasPrefix(layout.printed), "\(layer.printed)")
+            let printed = try await build(layout, as: "cached-" + version, with: runner, builderImage: docker.ccenvGolang, scratch: scratch)
+            #expect(printed.hasPrefix(layout.printed), "\(printed)")
             let listed = try await ShellCommand.run(["/usr/bin/env", "docker", "run", "--rm", "--network", "none", "--entrypoint",
                                                      "/bin/ls", "-v", "\(volume):/cache", docker.ccenvGolang, "/cache/go/build"],
                                                     environment: environment)

@@ -5,6 +5,7 @@ import ImageBuild
 import K8sVMCore
 import Synchronization
 import TestServices
+import TestSupport
 
 /// A temporary directory, removed by `remove()`.
 struct Scratch {
@@ -86,4 +87,15 @@ func inspectGoLayer(_ output: LayerBlob, scratch: Scratch) async throws -> (entr
     try ran.check()
     let ldd = try await ShellCommand.run(["/usr/bin/ldd", binary])
     return (listing.output, ran.output, ldd.output)
+}
+
+/// Builds `layout` with `runner` as stage-1 job `label` (its source written under `scratch`) and returns what the
+/// built executable printed.
+func build(_ layout: GoPackageLayout, as label: String, with runner: some StageOneRunner, builderImage: String,
+           scratch: Scratch) async throws -> String {
+    let source = scratch.path + "/source-" + label
+    try layout.write(into: source)
+    let job = try StageOneJob(label: label, type: .golang, path: layout.path, sourceDirectory: source,
+                              builderImage: builderImage, timeout: .seconds(300), layerFile: scratch.path + "/layer.tar.gz")
+    return try await inspectGoLayer(try await runner.run(job), scratch: scratch).printed
 }

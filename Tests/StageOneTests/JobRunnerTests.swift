@@ -38,14 +38,22 @@ import TestSupport
         return settings
     }
 
-    @Test func aGoPackageBuildsInAJobThatIsGoneAfterwards() async throws {
+    /// Runs `body` with a scratch directory, the cluster, a run id (the `k8svm.test/run` label of its Jobs) and the
+    /// Jobs of that run as the API server reports them; all are cleaned up afterwards.
+    private func withRecordedRun(_ body: (Scratch, StageOneCluster, String, JobRecord) async throws -> Void) async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
         try await StageOneCluster.with(scratch: scratch) { cluster in
             let run = UUID().uuidString.lowercased()
-            let label = "k8svm.test/run=\(run)"
-            let (recording, jobs) = recordJobs(cluster, label: label)
+            let (recording, jobs) = recordJobs(cluster, label: "k8svm.test/run=\(run)")
             defer { recording.cancel() }
+            try await body(scratch, cluster, run, jobs)
+        }
+    }
+
+    @Test func aGoPackageBuildsInAJobThatIsGoneAfterwards() async throws {
+        try await withRecordedRun { scratch, cluster, run, jobs in
+            let label = "k8svm.test/run=\(run)"
             let log = LogSink()
             let runner = JobStageOneRunner(client: cluster.client, settings: settings(cluster, run: run), log: log.sink)
             let job = try StageOneJob(label: "stage1-test", type: .golang, path: "", sourceDirectory: try GoSource.write(in: scratch),
@@ -83,59 +91,12 @@ import TestSupport
 
     @Test(arguments: GoPackageLayout.all)
     func everyLayoutThePeerCLIWritesBuildsInAJob(layout: GoPackageLayout) async throws {
-        let scratch = try Scratch()
-        defer { scratch.remove() }
-        try await StageOneCluster.with(scratch: scratch) { cluster in
-            let run = UUID().uuidString.lowercased()
+        try await withRecordedRun { scratch, cluster, run, _ in
             let runner = JobStageOneRunner(client: cluster.client, settings: settings(cluster, run: run), log: { _ in })
-            try layout.write(into: scratch.path + "/source")
-            let job = try StageOneJob(label: layout.name, type: .golang, path: layout.path, sourceDirectory: scratch.path + "/source",
-                                      builderImage: cluster.ccenvImage, timeout: .seconds(240), layerFile: scratch.path + "/layer.tar.gz")
-            let result = await Result(catching: { try await runner.run(job) })
+            let printed = try await build(layout, as: layout.name, with: runner, builderImage: cluster.ccenvImage, scratch: scratch)
+            #expect(printed == "\(layout.printed) [-peer.address=127.0.0.1:7052]\n", "\(printed)")
             let left = try await cluster.awaitNoLeftovers(label: "k8svm.test/run=\(run)")
-            let layer = try await inspectGoLayer(try result.get(), scratch: scratch)
-            #expect(layer.printed == "\(layout.printed) [-peer.address=127.0.0.1:7052]\n", "\(layer.printed)")
             #expect(left.isEmpty, "no Job or Pod is left: \(left)")
-        }
-    }
-
-    /// The claim a real cluster's run uses (`K8SVM_TEST_CACHE_CLAIM`, an existing PVC); the fake binds any claim.
-    static let cacheClaim = ProcessInfo.processInfo.environment["K8SVM_TEST_CACHE_CLAIM"]
-
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["K8SVM_TEST_KUBECONFIG"] == nil || cacheClaim != nil,
-                   "on a real cluster, name an existing PersistentVolumeClaim in K8SVM_TEST_CACHE_CLAIM"))
-    func aCacheClaimKeepsGosCachesForTheNextBuild() async throws {
-        let scratch = try Scratch()
-        defer { scratch.remove() }
-        try await StageOneCluster.with(scratch: scratch) { cluster in
-            let run = UUID().uuidString.lowercased()
-            let label = "k8svm.test/run=\(run)"
-            let (recording, jobs) = recordJobs(cluster, label: label)
-            defer { recording.cancel() }
-            var buildSettings = settings(cluster, run: run)
-            buildSettings.cacheVolumeClaim = Self.cacheClaim ?? "k8svm-build-cache"
-            let runner = JobStageOneRunner(client: cluster.client, settings: buildSettings, log: { _ in })
-            for version in ["one", "two"] {
-                let layout = GoPackageLayout.moduleImportPath
-                try layout.write(into: scratch.path + "/source-" + version)
-                let job = try StageOneJob(label: "cached-" + version, type: .golang, path: layout.path,
-                                          sourceDirectory: scratch.path + "/source-" + version, builderImage: cluster.ccenvImage,
-                                          timeout: .seconds(240), layerFile: scratch.path + "/layer.tar.gz")
-                let layer = try await inspectGoLayer(try await runner.run(job), scratch: scratch)
-                #expect(layer.printed.hasPrefix(layout.printed), "\(layer.printed)")
-                if let fake = cluster.fake {
-                    let cache = fake.claimVolume(namespace: cluster.namespace, claim: buildSettings.cacheVolumeClaim) + "/go/build"
-                    #expect(!((try? FileManager.default.contentsOfDirectory(atPath: cache)) ?? []).isEmpty,
-                            "Go's build cache is on the claim after build \(version)")
-                }
-            }
-            #expect(try await cluster.awaitNoLeftovers(label: label).isEmpty)
-            let pod = try #require(jobs.first?.spec?.template.spec)
-            #expect(pod.volumes?.contains(.object(["name": .string("cache"), "persistentVolumeClaim":
-                                                    .object(["claimName": .string(buildSettings.cacheVolumeClaim)])])) == true)
-            #expect(pod.containers.first?.volumeMounts?.contains(VolumeMount(name: "cache", mountPath: "/cache")) == true)
-            #expect(pod.securityContext?.objectValue?["fsGroup"] == .integer(1000), "the claim is writable by the build's group")
-            #expect(pod.containers.first?.env?.contains(EnvVar(name: "K8SVM_CACHE_DIR", value: "/cache")) == true)
         }
     }
 
