@@ -34,7 +34,8 @@ public struct GoBuild {
         }
         guard status == .exited(0) else {
             try? FileManager.default.removeItem(atPath: output)
-            throw K8sVMError("go build failed (\(status)); its output is above")
+            let hint = plan.downloadHint(goproxy: env["GOPROXY"]).map { "; " + $0 } ?? ""
+            throw K8sVMError("go build failed (\(status)); its output is above\(hint)")
         }
         return ExecutableBuild(executable: BinaryBuild.outputName)
     }

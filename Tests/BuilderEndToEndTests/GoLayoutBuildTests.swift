@@ -43,6 +43,20 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: context + "/bld").isEmpty, "nothing is left in BUILD_OUTPUT_DIR")
     }
 
+    @Test func anUnvendoredModuleOfflineSaysThatVendoringFixesIt() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let builder = try await InstalledBuilder(workspace: workspace)
+        let vendored = GoPackageLayout.moduleVendored
+        let layout = GoPackageLayout(name: "unvendored", path: vendored.path, files: vendored.files.filter { !$0.key.hasPrefix("src/vendor/") })
+        let context = try Self.context(layout, in: workspace)
+        let built = try await builder.verb("build", ["\(context)/src", "\(context)/metadata", "\(context)/bld"], extra: ["GOPROXY": "off"])
+        #expect(built.status == 1)
+        #expect(built.stderr.hasSuffix("; the module is not vendored, so go build fetches its dependencies from GOPROXY (off); if that is unreachable, run `go mod vendor` before packaging\n"),
+                "\(built)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: context + "/bld").isEmpty)
+    }
+
     @Test func aPathThatIsNotInThePackageIsOneLineNamingIt() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }

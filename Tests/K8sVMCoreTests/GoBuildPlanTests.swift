@@ -30,11 +30,23 @@ import TestSupport
         #expect(vendored.buildArguments(output: "/out/cc") == ["build", "-trimpath", "-mod=vendor", "-o", "/out/cc", "./cmd"])
         #expect(vendored.environment(sourceDirectory: "/s").map { "\($0.0)=\($0.1)" } == ["GO111MODULE=on"])
         #expect(vendored.stageOneVariables.map { "\($0.0)=\($0.1)" }
-                == ["K8SVM_GO_DIRECTORY=src", "K8SVM_GO_TARGET=./cmd", "K8SVM_GO_MOD=vendor", "K8SVM_GO_REQUIRED=1.19"])
+                == ["K8SVM_GO_DIRECTORY=src", "K8SVM_GO_TARGET=./cmd", "K8SVM_GO_MOD=vendor", "K8SVM_GO_REQUIRED=1.19",
+                    "K8SVM_GO_DOWNLOADS="])
         let gopath = try plan(.gopath)
         #expect(gopath.buildArguments(output: "o") == ["build", "-trimpath", "-o", "o", "example.com/gopathcc/cmd"])
         #expect(gopath.environment(sourceDirectory: "/s").map { "\($0.0)=\($0.1)" } == ["GO111MODULE=off", "GOPATH=/s"])
         #expect(gopath.stageOneVariables.first { $0.0 == "K8SVM_GO_MOD" }?.1 == "")
+    }
+
+    @Test func anUnvendoredModuleWithRequirementsSaysVendoringFixesAnOfflineBuild() throws {
+        var layout = GoPackageLayout.moduleVendored
+        layout = GoPackageLayout(name: layout.name, path: layout.path, files: layout.files.filter { !$0.key.hasPrefix("src/vendor/") })
+        let unvendored = try plan(layout)
+        #expect(unvendored.moduleMode == .readonly && unvendored.downloadsModules)
+        #expect(unvendored.downloadHint(goproxy: "off")
+                == "the module is not vendored, so go build fetches its dependencies from GOPROXY (off); if that is unreachable, run `go mod vendor` before packaging")
+        #expect(try plan(.moduleVendored).downloadHint(goproxy: nil) == nil, "a vendored module downloads nothing")
+        #expect(try plan(.moduleImportPath).downloadHint(goproxy: nil) == nil, "nor does one without requirements")
     }
 
     @Test func aToolchainOlderThanTheGoLineIsRefusedNamingBoth() throws {

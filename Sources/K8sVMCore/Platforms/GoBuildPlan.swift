@@ -23,12 +23,24 @@ public struct GoBuildPlan: Sendable, Equatable {
     public var moduleMode: ModuleMode?
     /// The Go release the module's `go` line asks for (`1.21`, `1.22.3`), when it has one.
     public var requiredGoVersion: String?
+    /// The module requires other modules and has no `vendor/`: `go build` fetches them from GOPROXY.
+    public var downloadsModules: Bool
 
-    public init(directory: String, target: String, moduleMode: ModuleMode?, requiredGoVersion: String? = nil) {
+    public init(directory: String, target: String, moduleMode: ModuleMode?, requiredGoVersion: String? = nil,
+                downloadsModules: Bool = false) {
         self.directory = directory
         self.target = target
         self.moduleMode = moduleMode
         self.requiredGoVersion = requiredGoVersion
+        self.downloadsModules = downloadsModules
+    }
+
+    /// What to add to a failed build's report when the failure may be the module download: the remedy that needs no
+    /// network. Nil when the build downloads nothing.
+    public func downloadHint(goproxy: String?) -> String? {
+        guard downloadsModules else { return nil }
+        let proxy = goproxy.flatMap { $0.isEmpty ? nil : $0 } ?? "https://proxy.golang.org,direct"
+        return "the module is not vendored, so go build fetches its dependencies from GOPROXY (\(proxy)); if that is unreachable, run `go mod vendor` before packaging"
     }
 
     /// The plan for the package in `sourceDirectory` (the peer's SRC_DIR, the untarred `code.tar.gz`) with
@@ -40,18 +52,21 @@ public struct GoBuildPlan: Sendable, Equatable {
         }
         let tree = SourceTreeView(root: sourceDirectory)
         if let module = try tree.module(at: "src") {
+            let vendored = tree.isDirectory("src/vendor")
             return GoBuildPlan(directory: "src", target: try target(of: path, in: module, tree: tree, under: "src"),
-                               moduleMode: tree.isDirectory("src/vendor") ? .vendor : .readonly,
-                               requiredGoVersion: module.goVersion)
+                               moduleMode: vendored ? .vendor : .readonly, requiredGoVersion: module.goVersion,
+                               downloadsModules: !vendored && module.requiresModules)
         }
         if path != ".", let module = try tree.module(at: "src/" + path) {
-            return GoBuildPlan(directory: "src/" + path, target: ".",
-                               moduleMode: tree.isDirectory("src/\(path)/vendor") ? .vendor : .readonly,
-                               requiredGoVersion: module.goVersion)
+            let vendored = tree.isDirectory("src/\(path)/vendor")
+            return GoBuildPlan(directory: "src/" + path, target: ".", moduleMode: vendored ? .vendor : .readonly,
+                               requiredGoVersion: module.goVersion, downloadsModules: !vendored && module.requiresModules)
         }
         if let module = try tree.module(at: ".") {
+            let vendored = tree.isDirectory("vendor")
             return GoBuildPlan(directory: ".", target: try target(of: path, in: module, tree: tree, under: "."),
-                               moduleMode: tree.isDirectory("vendor") ? .vendor : .readonly, requiredGoVersion: module.goVersion)
+                               moduleMode: vendored ? .vendor : .readonly, requiredGoVersion: module.goVersion,
+                               downloadsModules: !vendored && module.requiresModules)
         }
         if let misplaced = tree.firstModuleFile(under: "src") {
             throw K8sVMError("\(misplaced) is not where a Go module can be built from: put go.mod at src/ or at src/\(path) (the path in metadata.json), or remove it for a GOPATH build")
@@ -90,7 +105,7 @@ public struct GoBuildPlan: Sendable, Equatable {
     /// The plan for the stage-1 container's compile step (`builder-images/stage1/compile-golang`).
     public var stageOneVariables: [(String, String)] {
         [("K8SVM_GO_DIRECTORY", directory), ("K8SVM_GO_TARGET", target), ("K8SVM_GO_MOD", moduleMode?.rawValue ?? ""),
-         ("K8SVM_GO_REQUIRED", requiredGoVersion ?? "")]
+         ("K8SVM_GO_REQUIRED", requiredGoVersion ?? ""), ("K8SVM_GO_DOWNLOADS", downloadsModules ? "true" : "")]
     }
 
     /// Why a toolchain of `toolchainVersion` (`go1.22.4`, as `go env GOVERSION` prints it) cannot build this plan, or
@@ -116,10 +131,11 @@ public struct GoBuildPlan: Sendable, Equatable {
     }
 }
 
-/// A `go.mod`: the module path and its `go` line.
+/// A `go.mod`: the module path, its `go` line, and whether it requires other modules.
 struct GoModule: Equatable {
     var path: String
     var goVersion: String?
+    var requiresModules = false
 
     init(parsing text: String, file: String) throws {
         var path: String?
@@ -128,6 +144,7 @@ struct GoModule: Equatable {
             guard words.count >= 2 else { continue }
             if words[0] == "module" { path = words[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
             if words[0] == "go" { goVersion = String(words[1]) }
+            if words[0] == "require" { requiresModules = true }
         }
         guard let path else { throw K8sVMError("\(file) has no module line") }
         self.path = path
