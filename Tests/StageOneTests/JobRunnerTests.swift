@@ -100,6 +100,37 @@ import TestSupport
         }
     }
 
+    /// The claim a real cluster's run uses (`K8SVM_TEST_CACHE_CLAIM`, an existing PVC); the fake binds any claim.
+    static let cacheClaim = ProcessInfo.processInfo.environment["K8SVM_TEST_CACHE_CLAIM"]
+
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["K8SVM_TEST_KUBECONFIG"] == nil || cacheClaim != nil,
+                   "on a real cluster, name an existing PersistentVolumeClaim in K8SVM_TEST_CACHE_CLAIM"))
+    func aCacheClaimKeepsGosCachesForTheNextBuild() async throws {
+        try await withRecordedRun { scratch, cluster, run, jobs in
+            var buildSettings = settings(cluster, run: run)
+            buildSettings.cacheVolumeClaim = Self.cacheClaim ?? "k8svm-build-cache"
+            let runner = JobStageOneRunner(client: cluster.client, settings: buildSettings, log: { _ in })
+            for version in ["one", "two"] {
+                let layout = GoPackageLayout.moduleImportPath
+                let printed = try await build(layout, as: "cached-" + version, with: runner, builderImage: cluster.ccenvImage,
+                                              scratch: scratch)
+                #expect(printed.hasPrefix(layout.printed), "\(printed)")
+                if let fake = cluster.fake {
+                    let cache = fake.claimVolume(namespace: cluster.namespace, claim: buildSettings.cacheVolumeClaim) + "/go/build"
+                    #expect(!((try? FileManager.default.contentsOfDirectory(atPath: cache)) ?? []).isEmpty,
+                            "Go's build cache is on the claim after build \(version)")
+                }
+            }
+            #expect(try await cluster.awaitNoLeftovers(label: "k8svm.test/run=\(run)").isEmpty)
+            let pod = try #require(jobs.first?.spec?.template.spec)
+            #expect(pod.volumes?.contains(.object(["name": .string("cache"), "persistentVolumeClaim":
+                                                    .object(["claimName": .string(buildSettings.cacheVolumeClaim)])])) == true)
+            #expect(pod.containers.first?.volumeMounts?.contains(VolumeMount(name: "cache", mountPath: "/cache")) == true)
+            #expect(pod.securityContext?.objectValue?["fsGroup"] == .integer(1000), "the claim is writable by the build's group")
+            #expect(pod.containers.first?.env?.contains(EnvVar(name: "K8SVM_CACHE_DIR", value: "/cache")) == true)
+        }
+    }
+
     @Test func aFailedBuildInAJobCarriesTheCompilersMessageAndLeavesNothing() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
