@@ -16,8 +16,9 @@ final class RegistrationAnnouncement: Sendable {
         self.flag = flag
         waiter = Task {
             await peer.waitForRegistration(of: chaincodeID)
-            guard !Task.isCancelled else { return }
+            // Recorded even when cancelled meanwhile: a chaincode that registered and then exited at once did register.
             flag.value.withLock { $0 = true }
+            guard !Task.isCancelled else { return }
             say(message)
         }
     }
