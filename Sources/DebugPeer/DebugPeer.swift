@@ -132,6 +132,18 @@ public final class DebugPeer: Sendable {
     /// day of restarts, where a launch's own certificate lasts `configuration.clientCertificateValidity`.
     public static let handedOutCertificateValidity: TimeInterval = 24 * 3600
 
+    /// Whether `id` has the form a chaincode registers with in dev mode: `NAME:VERSION`, both non-empty.
+    public static func isNameAndVersion(_ id: String) -> Bool {
+        let parts = id.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && !id.contains("/")
+    }
+
+    /// The `chaincode.json` for a chaincode started elsewhere as `chaincodeID` (`NAME:VERSION`): its certificate,
+    /// issued for that chaincode only, is valid for `handedOutCertificateValidity`.
+    public func handOutLaunchConfiguration(chaincodeID: String) throws -> PeerConnection {
+        try launchConfiguration(chaincodeID: chaincodeID, validFor: Self.handedOutCertificateValidity)
+    }
+
     /// The `chaincode.json` a peer hands to `bin/run` for `chaincodeID`, with a fresh client certificate when TLS is
     /// on, issued for that chaincode only (valid for `validity`, by default the configuration's). Fails when the peer
     /// is not running.

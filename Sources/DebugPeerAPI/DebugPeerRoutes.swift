@@ -24,11 +24,10 @@ enum DebugPeerRoutes {
         }
         router.post("chaincodes/:id/material") { _, context in
             let id = try context.parameters.require("id")
-            let parts = id.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            guard DebugPeer.isNameAndVersion(id) else {
                 return try json(ErrorBody(error: "'\(id)' is not NAME:VERSION, the id a chaincode registers with"), status: .badRequest)
             }
-            let connection = try peer.launchConfiguration(chaincodeID: id, validFor: DebugPeer.handedOutCertificateValidity)
+            let connection = try peer.handOutLaunchConfiguration(chaincodeID: id)
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: connection.encoded())))
         }

@@ -20,11 +20,8 @@ struct OutsideChaincodeMaterial: Sendable {
 
     /// Checks that each id is `NAME:VERSION`, the id a chaincode registers with.
     static func validate(_ chaincodeIDs: [String]) throws {
-        for id in chaincodeIDs {
-            let parts = id.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !id.contains("/") else {
-                throw K8sVMError("--chaincode \"\(id)\" is not NAME:VERSION (the id the chaincode registers with)")
-            }
+        for id in chaincodeIDs where !DebugPeer.isNameAndVersion(id) {
+            throw K8sVMError("--chaincode \"\(id)\" is not NAME:VERSION (the id the chaincode registers with)")
         }
         if Set(chaincodeIDs).count != chaincodeIDs.count {
             throw K8sVMError("--chaincode names the same chaincode twice")
@@ -35,14 +32,13 @@ struct OutsideChaincodeMaterial: Sendable {
     /// directory), replacing the files an earlier run left there.
     static func write(for chaincodeID: String, peer: DebugPeer, under base: String) throws -> OutsideChaincodeMaterial {
         let directory = absolute(base) + "/" + chaincodeID.replacingOccurrences(of: ":", with: "_")
-        let connection = try peer.launchConfiguration(chaincodeID: chaincodeID, validFor: DebugPeer.handedOutCertificateValidity)
+        let connection = try peer.handOutLaunchConfiguration(chaincodeID: chaincodeID)
         let shim = ShimEnvironment(connection: connection, tlsDirectory: directory)
         let material = OutsideChaincodeMaterial(chaincodeID: chaincodeID, directory: directory,
                                                 peerAddress: connection.peerAddress, variables: shim.variables)
+        // The files an earlier run left (killed before it could remove them) give way to the new ones.
+        material.remove()
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-            material.remove()
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
             try connection.write(toDirectory: directory)

@@ -8,19 +8,21 @@ import K8sVMCore
 /// - `node`: a `package.json` in `src/` or the top;
 /// - `java`: `build.gradle`, `build.gradle.kts`, `pom.xml`, `gradlew` or `mvnw` in `src/` or the top.
 public enum SourcePackageCheck {
-    public static func check(sourceDirectory: String, type: ChaincodeType, path: String) throws {
+    /// Returns the build plan of a `golang` package (nil for the others), so that it is decided once.
+    @discardableResult
+    public static func check(sourceDirectory: String, type: ChaincodeType, path: String) throws -> GoBuildPlan? {
         let roots = [sourceDirectory + "/src", sourceDirectory]
         func anyOf(_ names: [String], in directories: [String]) -> Bool {
             directories.contains { directory in names.contains { FileManager.default.fileExists(atPath: directory + "/" + $0) } }
         }
         switch type {
         case .golang:
-            _ = try GoBuildPlan.decide(sourceDirectory: sourceDirectory, path: path)
+            return try GoBuildPlan.decide(sourceDirectory: sourceDirectory, path: path)
         case .node:
-            if anyOf(["package.json"], in: roots) { return }
+            if anyOf(["package.json"], in: roots) { return nil }
             throw K8sVMError("not a node package: no package.json in src/ or the top of the package")
         case .java:
-            if anyOf(["build.gradle", "build.gradle.kts", "pom.xml", "gradlew", "mvnw"], in: roots) { return }
+            if anyOf(["build.gradle", "build.gradle.kts", "pom.xml", "gradlew", "mvnw"], in: roots) { return nil }
             throw K8sVMError("not a java package: no build.gradle, build.gradle.kts, pom.xml, gradlew or mvnw in src/ or the top of the package")
         case .binary, .image:
             throw K8sVMError("\(type.rawValue) packages are not built from source (stage 1 builds: golang, node, java)")

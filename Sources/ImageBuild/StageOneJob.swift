@@ -27,8 +27,7 @@ public struct StageOneJob: Sendable {
     /// an error naming what is missing, before anything is started.
     public init(label: String, type: ChaincodeType, path: String, sourceDirectory: String, builderImage: String,
                 timeout: Duration, layerFile: String) throws {
-        try SourcePackageCheck.check(sourceDirectory: sourceDirectory, type: type, path: path)
-        goPlan = type == .golang ? try GoBuildPlan.decide(sourceDirectory: sourceDirectory, path: path) : nil
+        goPlan = try SourcePackageCheck.check(sourceDirectory: sourceDirectory, type: type, path: path)
         self.label = label
         self.type = type
         self.path = path
