@@ -3,10 +3,11 @@ import KubernetesClient
 
 /// The Kubernetes Job of one stage-1 build: one Pod, never retried (`backoffLimit` 0), stopped by Kubernetes at the
 /// build timeout (`activeDeadlineSeconds`), removed by the TTL controller if K8sVM could not delete it, hardened like
-/// every K8sVM Pod (`PodHardening`), with the configured resources. Its Pod carries the label `k8svm.io/stage1` with
-/// the Job's name, by which the runner watches it.
-struct BuildJobSpec: Sendable {
-    static let containerName = "build"
+/// every K8sVM Pod (`PodHardening`), with the configured resources and the operator's pod template laid over it. Its
+/// Pod carries the label `k8svm.io/stage1` with the Job's name, by which the runner watches it.
+public struct BuildJobSpec: Sendable {
+    /// The build container's name (a `build.podTemplate` names it).
+    public static let containerName = "build"
     static let label = "k8svm.io/stage1"
     static let cacheVolume = "cache"
 
@@ -20,6 +21,17 @@ struct BuildJobSpec: Sendable {
         let stem = KubernetesNames.sanitized(settings.namePrefix + "-" + label, limit: 52 - suffix.count - 1)
         name = stem + "-" + suffix
         self.settings = settings
+    }
+
+    /// The Job to create: `job(…)` with the configured pod template laid over its Pod.
+    func body(image: String, environment: [(String, String)], timeout: Duration) throws -> JSONValue {
+        let job = job(image: image, environment: environment, timeout: timeout)
+        guard let template = settings.podTemplate else { return try JSONValue(encoding: job) }
+        do {
+            return try template.applied(to: job)
+        } catch {
+            throw K8sVMError("build.podTemplate: \(error)", cause: error)
+        }
     }
 
     func job(image: String, environment: [(String, String)], timeout: Duration) -> Job {

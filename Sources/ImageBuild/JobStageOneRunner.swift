@@ -30,6 +30,8 @@ public struct JobStageOneRunner: StageOneRunner {
         public var stopGrace: Duration = .seconds(30)
         /// A PersistentVolumeClaim mounted at `/cache` for the language caches (empty: none).
         public var cacheVolumeClaim = ""
+        /// The operator's additions to every build Pod (`build.podTemplate`; its container is `build`).
+        public var podTemplate: PodTemplate?
 
         public init(namespace: String, exchangeAdvertisedHost: String) {
             self.namespace = namespace
@@ -63,8 +65,10 @@ public struct JobStageOneRunner: StageOneRunner {
         let jobPath = "\(settings.namespace)/\(spec.name)"
         let created: Job
         do {
-            created = try await client.create(spec.job(image: session.job.builderImage, environment: session.environment(cached: !settings.cacheVolumeClaim.isEmpty),
-                                                       timeout: session.job.timeout), namespace: settings.namespace)
+            let body = try spec.body(image: session.job.builderImage,
+                                     environment: session.environment(cached: !settings.cacheVolumeClaim.isEmpty),
+                                     timeout: session.job.timeout)
+            created = try await client.create(body, as: Job.self, namespace: settings.namespace)
         } catch let error as KubernetesError {
             throw K8sVMError("cannot create the build job \(jobPath): \(error)", cause: error)
         }

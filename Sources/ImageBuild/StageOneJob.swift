@@ -11,8 +11,8 @@ public struct StageOneJob: Sendable {
     public var type: ChaincodeType
     /// `metadata.json` `path` (where a Go package's main package is); passed as `K8SVM_CHAINCODE_PATH`.
     public var path: String
-    /// For `golang`: how the compile step builds it, passed as its variables (`GoBuildPlan.stageOneVariables`).
-    public let goPlan: GoBuildPlan?
+    /// How the compile step builds it, passed as its variables (`SourceBuildPlan.stageOneVariables`).
+    public let plan: SourceBuildPlan
     /// The source served to the build container: the peer's SRC_DIR (the untarred `code.tar.gz`), checked and packed
     /// reproducibly (`DirectoryArchive`), so its digest identifies the source.
     public let source: Data
@@ -23,11 +23,11 @@ public struct StageOneJob: Sendable {
     /// Where the received output layer (tar.gz) is written; an existing file is replaced.
     public var layerFile: String
 
-    /// Checks that `sourceDirectory` is what `type` says (`SourcePackageCheck`) and packs it; a package that is not is
-    /// an error naming what is missing, before anything is started.
+    /// Decides how `sourceDirectory` is built (`SourceBuildPlan`) and packs it; a package that is not what `type` says
+    /// is an error naming what is missing, before anything is started.
     public init(label: String, type: ChaincodeType, path: String, sourceDirectory: String, builderImage: String,
                 timeout: Duration, layerFile: String) throws {
-        goPlan = try SourcePackageCheck.check(sourceDirectory: sourceDirectory, type: type, path: path)
+        plan = try SourceBuildPlan.decide(sourceDirectory: sourceDirectory, type: type, path: path)
         self.label = label
         self.type = type
         self.path = path

@@ -33,7 +33,7 @@ struct StageOneSession: Sendable {
     /// mounts a cache at `cacheDirectory`.
     func environment(cached: Bool) -> [(String, String)] {
         [("K8SVM_SOURCE_URL", exchange.sourceURL), ("K8SVM_OUTPUT_URL", exchange.outputURL), ("K8SVM_TOKEN", exchange.token),
-         ("K8SVM_CHAINCODE_LABEL", job.label), ("K8SVM_CHAINCODE_PATH", job.path)] + (job.goPlan?.stageOneVariables ?? [])
+         ("K8SVM_CHAINCODE_LABEL", job.label), ("K8SVM_CHAINCODE_PATH", job.path)] + job.plan.stageOneVariables
             + (cached ? [("K8SVM_CACHE_DIR", Self.cacheDirectory)] : [])
     }
 

@@ -8,6 +8,9 @@ public struct KubernetesDoctor: Sendable {
     public struct Check: Sendable, Equatable {
         public var passed: Bool
         public var what: String
+        /// A finding that limits what works without making the configuration unusable (a language without its
+        /// builder images); it does not fail `doctor`.
+        public var warning = false
     }
 
     /// An API permission `run` or `build` relies on.
@@ -67,17 +70,21 @@ public struct KubernetesDoctor: Sendable {
         guard let client = templateAndClient(&checks) else { return checks }
         checks += await clusterChecks(client)
         await client.shutdown()
+        if imageBuild.isEnabled {
+            checks += await SourceImageBuild(settings: imageBuild, kubernetes: settings, environment: environment,
+                                             log: { _ in }).doctorChecks()
+        }
         return checks
     }
 
     private func templateAndClient(_ checks: inout [Check]) -> KubernetesClient? {
-        if !settings.podTemplate.isEmpty {
-            do {
-                _ = try PodTemplate.load(file: settings.podTemplate)
+        do {
+            if try PodTemplate.configured(settings.podTemplate, setting: "kubernetes.podTemplate",
+                                          containerName: ChaincodePodSpec.containerName) != nil {
                 checks.append(Check(passed: true, what: "pod template \(settings.podTemplate) is usable"))
-            } catch {
-                checks.append(Check(passed: false, what: "\(error)"))
             }
+        } catch {
+            checks.append(Check(passed: false, what: "\(error)"))
         }
         do {
             return try KubernetesVM.client(settings, environment: environment)

@@ -71,7 +71,8 @@ public struct KubernetesVM: ChaincodeVM, ChaincodeBackend {
 
     public func start(_ record: BuildRecord, buildDirectory: String, connection: PeerConnection) async throws -> any ChaincodeInstance {
         let build = try record.build(KubernetesBuild.self, madeBy: backend)
-        let template = settings.podTemplate.isEmpty ? nil : try PodTemplate.load(file: settings.podTemplate)
+        let template = try PodTemplate.configured(settings.podTemplate, setting: "kubernetes.podTemplate",
+                                                  containerName: ChaincodePodSpec.containerName)
         let peerName = settings.peerName.isEmpty ? Self.hostName() : settings.peerName
         let identity = ChaincodePodIdentity(packageID: connection.chaincodeID, peerName: peerName,
                                             peerAddress: connection.peerAddress, mspID: connection.mspID,
@@ -79,7 +80,12 @@ public struct KubernetesVM: ChaincodeVM, ChaincodeBackend {
         let spec = ChaincodePodSpec(identity: identity, image: build.image, arguments: build.arguments, connection: connection,
                                     settings: settings)
         let chaincodePod = try spec.pod()
-        let pod = try template?.applied(to: chaincodePod) ?? JSONValue(encoding: chaincodePod)
+        let pod: JSONValue
+        do {
+            pod = try template?.applied(to: chaincodePod) ?? JSONValue(encoding: chaincodePod)
+        } catch let error as PodTemplateError {
+            throw K8sVMError("kubernetes.podTemplate: \(error)", cause: error)
+        }
         let client = try Self.client(settings, environment: environment)
         do {
             return try await KubernetesChaincodeInstance.start(

@@ -27,7 +27,7 @@ struct DoctorCommand: AsyncParsableCommand {
         let checks = await KubernetesDoctor(settings: configuration[KubernetesSettings.self], imageBuild: configuration[ImageBuildSettings.self],
                                           environment: environment).run()
         for check in checks {
-            print("\(check.passed ? "ok  " : "FAIL")  \(check.what)")
+            print("\(check.warning ? "warn" : check.passed ? "ok  " : "FAIL")  \(check.what)")
         }
         if checks.contains(where: { !$0.passed }) { throw ExitCode(1) }
     }

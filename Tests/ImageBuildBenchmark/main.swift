@@ -4,7 +4,9 @@ import TestServices
 
 // Measures `bin/build` of a Go source package on the kubernetes backend with the Docker runner, against a real
 // registry (docker-registry) and a private Docker engine: the cold build (stage 1 + stage 2 + push), the same
-// package's plain `go build` in the same ccenv image (a `docker run` doing only that), and a cache-hit build.
+// package's plain `go build` in the same ccenv image (a `docker run` doing only that), a cache-hit build, and the
+// warm rebuild: the next version of the package (one line changed) built with `build.dockerCacheVolume` after the
+// previous one, over the same plain `go build` with a warm cache volume of its own.
 // Needs root, docker.io, docker-registry and debootstrap (scripts/install-deps.sh).
 //   swift run -c release ImageBuildBenchmark --k8svm PATH [--runs N] [--json]
 
@@ -74,22 +76,21 @@ try "{\"type\":\"golang\",\"label\":\"benchcc_1.0\",\"path\":\"\"}".write(toFile
 try await run([k8svm, "install-builder", work + "/builder", "--backend", "kubernetes"])
 
 /// The same compile alone: the source bound in, the same image, user, network, caches and flags as stage 1's
-/// compile-golang.
-func plainCompile() async throws -> Double {
+/// compile-golang; with `cacheVolume`, Go's caches on that named volume at /cache as stage 1 keeps them.
+func plainCompile(cacheVolume: String? = nil) async throws -> Double {
+    let cache = cacheVolume == nil ? "/tmp/k8svm-go" : "/cache/go"
     let start = ContinuousClock.now
     try await run(["/usr/bin/docker", "run", "--rm", "--network", "host", "--user", "1000:1000", "--read-only",
-                   "--tmpfs", "/tmp:rw,exec,nosuid,nodev,mode=1777", "-v", work + "/src/src:/src:ro", "--entrypoint", "/bin/sh",
-                   ccenv, "-c", "cp -r /src /tmp/s && cd /tmp/s && CGO_ENABLED=0 GOCACHE=/tmp/k8svm-go/build GOMODCACHE=/tmp/k8svm-go/mod "
+                   "--tmpfs", "/tmp:rw,exec,nosuid,nodev,mode=1777", "-v", work + "/src/src:/src:ro"]
+                  + (cacheVolume.map { ["-v", "\($0):/cache"] } ?? []) + ["--entrypoint", "/bin/sh",
+                   ccenv, "-c", "cp -r /src /tmp/s && cd /tmp/s && CGO_ENABLED=0 GOCACHE=\(cache)/build GOMODCACHE=\(cache)/mod "
                    + "go build -trimpath -mod=mod -ldflags='-s -w' -o /tmp/chaincode ."],
                   environment: dockerEnvironment)
     return seconds(start)
 }
 
-var cold: [Double] = [], plain: [Double] = [], hits: [Double] = []
-for round in 0..<runs {
-    // A new source each round (a comment differs): a new recipe, so a cold build.
-    try (chaincodeSource + "\n// round \(round) \(UUID().uuidString)\n")
-        .write(toFile: work + "/src/src/main.go", atomically: true, encoding: .utf8)
+/// Points the installed builder at the registry and the Docker runner, with or without a cache volume.
+func configure(cacheVolume: String?) throws {
     try """
         backend: kubernetes
         build:
@@ -97,27 +98,60 @@ for round in 0..<runs {
           builderImages: \(prefix)
           runner: docker
           dockerSocket: \(docker.socketPath)
+          dockerCacheVolume: "\(cacheVolume ?? "")"
         """.write(toFile: work + "/builder/k8svm.yaml", atomically: true, encoding: .utf8)
-    for directory in ["bld-cold", "bld-hit"] {
-        try? FileManager.default.removeItem(atPath: work + "/" + directory)
-        try FileManager.default.createDirectory(atPath: work + "/" + directory, withIntermediateDirectories: true)
-    }
+}
+
+/// Writes the package's main.go; `line` is the one line that differs between versions.
+func writeSource(_ line: String) throws {
+    try (chaincodeSource + "\n\(line)\n").write(toFile: work + "/src/src/main.go", atomically: true, encoding: .utf8)
+}
+
+/// Runs `bin/build` into a fresh build directory and returns how long it took.
+func build(into directory: String) async throws -> Double {
+    try? FileManager.default.removeItem(atPath: work + "/" + directory)
+    try FileManager.default.createDirectory(atPath: work + "/" + directory, withIntermediateDirectories: true)
+    let start = ContinuousClock.now
+    try await run([work + "/builder/bin/build", work + "/src", work + "/meta", work + "/" + directory])
+    return seconds(start)
+}
+
+var cold: [Double] = [], plain: [Double] = [], hits: [Double] = []
+try configure(cacheVolume: nil)
+for round in 0..<runs {
+    // A new source each round (a comment differs): a new recipe, so a cold build.
+    try writeSource("// round \(round) \(UUID().uuidString)")
     // The plain compile goes first in odd rounds and last in even ones, so neither side always runs on a warmer machine.
     if round % 2 == 1 { plain.append(try await plainCompile()) }
-    var start = ContinuousClock.now
-    try await run([work + "/builder/bin/build", work + "/src", work + "/meta", work + "/bld-cold"])
-    cold.append(seconds(start))
-
-    start = ContinuousClock.now
-    try await run([work + "/builder/bin/build", work + "/src", work + "/meta", work + "/bld-hit"])
-    hits.append(seconds(start))
+    cold.append(try await build(into: "bld-cold"))
+    hits.append(try await build(into: "bld-hit"))
     if round % 2 == 0 { plain.append(try await plainCompile()) }
 }
 
+// Warm rebuilds: each side's cache volume is warmed by a first version, then every round changes one line.
+let buildCache = "k8svm-bench-cache-\(UUID().uuidString.prefix(8).lowercased())"
+let plainCache = "k8svm-bench-plain-cache-\(UUID().uuidString.prefix(8).lowercased())"
+var warm: [Double] = [], warmPlain: [Double] = []
+do {
+    try configure(cacheVolume: buildCache)
+    try writeSource("var version = \"first \(UUID().uuidString)\"")
+    _ = try await build(into: "bld-warm")
+    _ = try await plainCompile(cacheVolume: plainCache)
+    for round in 0..<runs {
+        try writeSource("var version = \"round \(round) \(UUID().uuidString)\"")
+        if round % 2 == 1 { warmPlain.append(try await plainCompile(cacheVolume: plainCache)) }
+        warm.append(try await build(into: "bld-warm"))
+        if round % 2 == 0 { warmPlain.append(try await plainCompile(cacheVolume: plainCache)) }
+    }
+}
+_ = try? await ShellCommand.run(["/usr/bin/docker", "volume", "rm", buildCache, plainCache], environment: dockerEnvironment)
+
 let ratio = median(cold) / median(plain)
+let warmRatio = median(warm) / median(warmPlain)
 if CommandLine.arguments.contains("--json") {
-    print(String(format: "{\"coldSeconds\": %.3f, \"plainSeconds\": %.3f, \"ratio\": %.3f, \"cacheHitSeconds\": %.3f}",
-                 median(cold), median(plain), ratio, median(hits)))
+    print(String(format: "{\"coldSeconds\": %.3f, \"plainSeconds\": %.3f, \"ratio\": %.3f, \"cacheHitSeconds\": %.3f, "
+                 + "\"warmSeconds\": %.3f, \"warmPlainSeconds\": %.3f, \"warmRatio\": %.3f}",
+                 median(cold), median(plain), ratio, median(hits), median(warm), median(warmPlain), warmRatio))
 } else {
     print("| image build (Docker runner, real registry, \(runs) runs) | median | goal |")
     print("|---|---|---|")
@@ -125,4 +159,7 @@ if CommandLine.arguments.contains("--json") {
     print(String(format: "| plain `go build` in the same ccenv image | %.2f s | |", median(plain)))
     print(String(format: "| cold-build overhead (ratio) | %.2f | <= 1.2 |", ratio))
     print(String(format: "| cache-hit `build` | %.3f s | <= 1 s |", median(hits)))
+    print(String(format: "| next version, warm cache volume: `build` | %.2f s | |", median(warm)))
+    print(String(format: "| next version, warm cache volume: plain `go build` | %.2f s | |", median(warmPlain)))
+    print(String(format: "| warm-rebuild overhead (ratio) | %.2f | <= 1.5 |", warmRatio))
 }

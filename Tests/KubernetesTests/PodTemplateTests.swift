@@ -22,7 +22,7 @@ import Testing
                 - name: chaincode
                   resources: {limits: {memory: 1Gi}}
                   env: [{name: GOMAXPROCS, value: "2"}]
-            """, source: "t.yaml")
+            """, source: "t.yaml", containerName: ChaincodePodSpec.containerName)
         let applied = try template.applied(to: pod).decode(as: Pod.self)
         #expect(applied.metadata.labels?["team"] == "ledger")
         #expect(applied.metadata.labels?["app.kubernetes.io/managed-by"] == "k8svm")
@@ -44,7 +44,7 @@ import Testing
     ])
     func refusesWhatItMayNot(yaml: String, message: String) {
         do {
-            _ = try PodTemplate.parse(yaml, source: "t.yaml")
+            _ = try PodTemplate.parse(yaml, source: "t.yaml", containerName: ChaincodePodSpec.containerName)
             Issue.record("accepted: \(yaml)")
         } catch {
             #expect("\(error)".contains(message), "\(error)")
@@ -52,9 +52,9 @@ import Testing
     }
 
     @Test func cannotReplaceWhatK8sVMSets() throws {
-        let env = try PodTemplate.parse("spec:\n  containers:\n    - env: [{name: CORE_PEER_ADDRESS, value: evil:1}]\n", source: "t")
-        #expect(throws: K8sVMError.self) { try env.applied(to: pod) }
-        let label = try PodTemplate.parse("metadata:\n  labels: {app.kubernetes.io/managed-by: me}\n", source: "t")
-        #expect(throws: K8sVMError.self) { try label.applied(to: pod) }
+        let env = try PodTemplate.parse("spec:\n  containers:\n    - env: [{name: CORE_PEER_ADDRESS, value: evil:1}]\n", source: "t", containerName: ChaincodePodSpec.containerName)
+        #expect(throws: PodTemplateError.self) { try env.applied(to: pod) }
+        let label = try PodTemplate.parse("metadata:\n  labels: {app.kubernetes.io/managed-by: me}\n", source: "t", containerName: ChaincodePodSpec.containerName)
+        #expect(throws: PodTemplateError.self) { try label.applied(to: pod) }
     }
 }

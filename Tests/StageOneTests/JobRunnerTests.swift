@@ -1,5 +1,5 @@
 import Foundation
-import ImageBuild
+@testable import ImageBuild
 import K8sVMCore
 import KubernetesClient
 import Synchronization
@@ -128,6 +128,58 @@ import TestSupport
             #expect(pod.containers.first?.volumeMounts?.contains(VolumeMount(name: "cache", mountPath: "/cache")) == true)
             #expect(pod.securityContext?.objectValue?["fsGroup"] == .integer(1000), "the claim is writable by the build's group")
             #expect(pod.containers.first?.env?.contains(EnvVar(name: "K8SVM_CACHE_DIR", value: "/cache")) == true)
+        }
+    }
+
+    @Test func aBuildPodTemplateIsLaidOverTheBuildPod() async throws {
+        try await withRecordedRun { scratch, cluster, run, jobs in
+            var buildSettings = settings(cluster, run: run)
+            // GOFLAGS=-v makes go build name each package it compiles: the build log shows the template's variable.
+            buildSettings.podTemplate = try PodTemplate.parse("""
+                metadata:
+                  labels: {team: ledger}
+                  annotations: {example.com/cost-centre: builds}
+                spec:
+                  tolerations: [{key: dedicated, operator: Equal, value: builds, effect: NoSchedule}]
+                  containers:
+                    - name: build
+                      env: [{name: GOFLAGS, value: "-v"}]
+                """, source: "build-template.yaml", containerName: BuildJobSpec.containerName)
+            let log = LogSink()
+            let runner = JobStageOneRunner(client: cluster.client, settings: buildSettings, log: log.sink)
+            let layout = GoPackageLayout.moduleImportPath
+            let printed = try await build(layout, as: "templated", with: runner, builderImage: cluster.ccenvImage, scratch: scratch)
+            #expect(printed.hasPrefix(layout.printed), "\(printed)")
+            #expect(log.text.split(separator: "\n").contains { $0.hasSuffix(" " + layout.path) || $0 == layout.path },
+                    "go build -v named the package: \(log.text)")
+            #expect(try await cluster.awaitNoLeftovers(label: "k8svm.test/run=\(run)").isEmpty)
+
+            let template = try #require(jobs.first?.spec?.template)
+            #expect(template.metadata?.labels?["team"] == "ledger")
+            #expect(template.metadata?.labels?["k8svm.test/run"] == run, "K8sVM's own labels stay")
+            #expect(template.metadata?.annotations?["example.com/cost-centre"] == "builds")
+            #expect(template.spec.securityContext?.objectValue?["runAsNonRoot"] == .bool(true), "still hardened")
+        }
+    }
+
+    @Test func aBuildPodTemplateCannotTouchWhatK8sVMSets() throws {
+        let settings = JobStageOneRunner.Settings(namespace: "ns", exchangeAdvertisedHost: "127.0.0.1")
+        for (yaml, message) in [
+            ("spec:\n  containers:\n    - name: chaincode\n", "spec.containers[0].name must be build"),
+            ("spec:\n  containers:\n    - name: build\n      command: [sh]\n", "spec.containers[0].command is not something a template may set"),
+            ("spec:\n  containers:\n    - env: [{name: K8SVM_TOKEN, value: x}]\n", "spec.containers[0].env K8SVM_TOKEN is set by k8svm"),
+            ("spec:\n  volumes: [{name: tmp, emptyDir: {}}]\n", "spec.volumes tmp is set by k8svm"),
+            ("metadata:\n  labels: {k8svm.io/stage1: other}\n", "metadata.labels.k8svm.io/stage1 is set by k8svm"),
+        ] {
+            var templated = settings
+            do {
+                templated.podTemplate = try PodTemplate.parse(yaml, source: "t.yaml", containerName: BuildJobSpec.containerName)
+                let spec = BuildJobSpec(label: "cc", settings: templated)
+                _ = try spec.body(image: "ccenv", environment: [("K8SVM_TOKEN", "t")], timeout: .seconds(1))
+                Issue.record("accepted: \(yaml)")
+            } catch {
+                #expect("\(error)".contains(message), "\(error)")
+            }
         }
     }
 

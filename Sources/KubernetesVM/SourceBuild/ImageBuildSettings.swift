@@ -36,6 +36,8 @@ public struct ImageBuildSettings: SettingsSection {
     public var cacheVolumeClaim = ""
     /// A Docker named volume for the language caches (runner: docker; empty: none).
     public var dockerCacheVolume = ""
+    /// A YAML file laid over every build Job's Pod (`PodTemplate`, container `build`; empty: none).
+    public var podTemplate = ""
 
     public init() {}
 
@@ -70,5 +72,7 @@ public struct ImageBuildSettings: SettingsSection {
               \.cacheVolumeClaim, allowEmpty: true),
         .text("dockerCacheVolume", "a Docker named volume for the same caches (runner: docker; empty: every build starts cold)",
               \.dockerCacheVolume, allowEmpty: true),
+        .text("podTemplate", "a YAML file laid over every build Job's Pod (metadata and spec as for kubernetes.podTemplate; the container is named build)",
+              \.podTemplate, allowEmpty: true),
     ]
 }

@@ -70,14 +70,14 @@ struct SourceImageBuild: Sendable {
     }
 
     /// `<builderImages>/<name>:<K8sVM version>`.
-    private func builderImage(_ name: String, registry: RegistryClient) throws -> RegistryReference {
+    func builderImage(_ name: String, registry: RegistryClient) throws -> RegistryReference {
         let prefix = settings.builderImages.isEmpty ? registry.registry + "/k8svm" : settings.builderImages
         return try reference("\(prefix)/\(name):\(K8sVMVersion.current)", setting: "build.builderImages")
     }
 
     /// The ccenv image stage 1 runs, and what identifies its content in the recipe: for the Docker runner the engine's
     /// own image (its ID), for Jobs the registry's (pinned to its digest, which the nodes pull).
-    private func compiler(_ name: String, registry: RegistryClient) async throws -> (image: String, identity: String) {
+    func compiler(_ name: String, registry: RegistryClient) async throws -> (image: String, identity: String) {
         var image = try builderImage(name, registry: registry)
         switch settings.runner {
         case .docker:
@@ -96,7 +96,7 @@ struct SourceImageBuild: Sendable {
 
     /// The runtime base, pinned to its digest: it must be in the registry of `build.registry`, whose stage 2 mounts
     /// its layers and never downloads them.
-    private func runtimeBase(_ name: String, in registry: RegistryClient) async throws -> (RegistryReference, OCIRegistry.Digest) {
+    func runtimeBase(_ name: String, in registry: RegistryClient) async throws -> (RegistryReference, OCIRegistry.Digest) {
         var image = try builderImage(name, registry: registry)
         guard image.registry == registry.registry else {
             throw K8sVMError("build.builderImages must be in the registry of build.registry (\(registry.registry)): stage 2 mounts the runtime base's layers, it never downloads them")
@@ -119,6 +119,8 @@ struct SourceImageBuild: Sendable {
             guard !settings.exchangeAddress.isEmpty else {
                 throw K8sVMError("build.exchangeAddress is not set: build Jobs need the address they reach this peer at (its Pod IP, e.g. K8SVM_BUILD_EXCHANGE_ADDRESS from the downward API's status.podIP)")
             }
+            let template = try PodTemplate.configured(settings.podTemplate, setting: "build.podTemplate",
+                                                      containerName: BuildJobSpec.containerName)
             let client = try KubernetesVM.client(kubernetes, environment: environment)
             var jobSettings = JobStageOneRunner.Settings(namespace: KubernetesVM.namespace(kubernetes, client.access),
                                                          exchangeAdvertisedHost: settings.exchangeAddress)
@@ -128,6 +130,7 @@ struct SourceImageBuild: Sendable {
                                                        cpuLimit: settings.cpuLimit, memoryLimit: settings.memoryLimit)
             jobSettings.runAsUser = kubernetes.runAsUser
             jobSettings.cacheVolumeClaim = settings.cacheVolumeClaim
+            jobSettings.podTemplate = template
             jobSettings.imagePullPolicy = kubernetes.imagePullPolicy
             if !kubernetes.peerName.isEmpty { jobSettings.labels["k8svm.io/peer"] = kubernetes.peerName }
             do {
@@ -141,7 +144,7 @@ struct SourceImageBuild: Sendable {
         }
     }
 
-    private func registryClient(for registry: String) throws -> RegistryClient {
+    func registryClient(for registry: String) throws -> RegistryClient {
         let credentials = try RegistryCredentials.fromDockerConfig(
             for: registry, path: settings.dockerConfig.isEmpty ? nil : settings.dockerConfig, environment: environment)
         var scheme = RegistryScheme.default(for: registry)
@@ -153,7 +156,7 @@ struct SourceImageBuild: Sendable {
         return try RegistryClient(registry: registry, scheme: scheme, credentials: credentials)
     }
 
-    private func reference(_ text: String, setting: String) throws -> RegistryReference {
+    func reference(_ text: String, setting: String) throws -> RegistryReference {
         do {
             return try RegistryReference(parsing: text)
         } catch {
