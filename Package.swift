@@ -111,7 +111,6 @@ let package = Package(
             dependencies: [
                 "K8sVMCore", "PeerContract", "KubernetesClient", "OCIRegistry", "ImageBuild",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(

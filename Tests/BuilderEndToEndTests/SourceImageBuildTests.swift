@@ -58,6 +58,17 @@ import TestSupport
             return try await builder.installPackage(from: source, label: "hello_1.0", type: "golang", named: name)
         }
 
+        /// Another language's ccenv image (in the engine, under the configured name) and runtime base (pushed).
+        func provide(ccenv: String, runtime: String) async throws {
+            let prefix = registry.address + "/k8svm"
+            for name in [ccenv, runtime] {
+                try await ShellCommand.run(["/usr/bin/docker", "tag", try await docker.builderImage(name),
+                                            "\(prefix)/\(name):\(K8sVMVersion.current)"], environment: environment).check()
+            }
+            try await ShellCommand.run(["/usr/bin/docker", "push", "-q", "\(prefix)/\(runtime):\(K8sVMVersion.current)"],
+                                       environment: environment).check()
+        }
+
         func build(_ context: String) async throws -> TestProcessResult {
             try await builder.verb("build", ["\(context)/src", "\(context)/metadata", "\(context)/bld"])
         }
@@ -128,6 +139,47 @@ import TestSupport
         #expect(try Self.image(in: again) == image)
         #expect(try await setup.containersCreated(since: secondStart) == 0, "a cache hit starts no container")
         #expect(setup.registry.requests.filter { $0.hasPrefix("PUT ") }.count == pushesBefore, "a cache hit pushes nothing")
+    }
+
+    /// A Node package as `peer lifecycle chaincode package --lang node` writes it, with a dependency npm installs
+    /// offline (a `file:` one): built as Fabric's nodeenv builds it, started with `npm start -- --peer.address`.
+    @Test func aNodePackageIsBuiltAndStartedAsFabricsNodePlatformDoes() async throws {
+        let setup = try await Setup()
+        defer { setup.finish() }
+        try await setup.provide(ccenv: "ccenv-node", runtime: "runtime-node")
+        let files = [
+            "package.json": #"{"name":"greeter","version":"1.0.0","scripts":{"start":"node index.js"},"dependencies":{"greeting":"file:greeting"}}"#,
+            "index.js": "const greeting = require('greeting');\nconsole.log(`${greeting()}: args ${process.argv.slice(2).join(' ')}, uid ${process.getuid()}, in ${process.cwd()}`);\n",
+            "greeting/package.json": #"{"name":"greeting","version":"1.0.0","main":"index.js"}"#,
+            "greeting/index.js": "module.exports = () => 'hello from node chaincode';\n",
+        ]
+        let source = setup.workspace.path("node-source")
+        for (name, text) in files {
+            try FileManager.default.createDirectory(atPath: source + "/" + (name as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try text.write(toFile: source + "/" + name, atomically: true, encoding: .utf8)
+        }
+        let context = try await setup.builder.installPackage(from: source, label: "greeter_1.0", type: "node")
+        let built = try await setup.build(context)
+        #expect(built.status == 0, "\(built)")
+        #expect(built.stderr.contains("npm install --omit=dev (in src"), "the plan chose npm install in src/: \(built.stderr)")
+        let image = try Self.image(in: context)
+        try await ShellCommand.run(["/usr/bin/docker", "pull", "-q", image.pinned], environment: setup.environment).check()
+        let ran = try await ShellCommand.run(["/usr/bin/docker", "run", "--rm", "--network", "none", "-e",
+                                              "CORE_PEER_ADDRESS=peer0.org1.example.com:7052", image.pinned],
+                                             environment: setup.environment)
+        try ran.check()
+        #expect(ran.output.contains("hello from node chaincode: args --peer.address peer0.org1.example.com:7052, uid 1000, in /k8svm/chaincode"),
+                "\(ran.output)")
+
+        // Without a start script the peer could not start it: refused before any container.
+        try #"{"name":"greeter","version":"1.0.0","scripts":{"test":"true"}}"#.write(toFile: source + "/package.json", atomically: true, encoding: .utf8)
+        let unstartable = try await setup.builder.installPackage(from: source, label: "greeter_2.0", type: "node", named: "pkg2")
+        let started = Int(Date().timeIntervalSince1970)
+        let refused = try await setup.build(unstartable)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("src/package.json has no start script"), "\(refused.stderr)")
+        #expect(try await setup.containersCreated(since: started) == 0, "refused before any container")
     }
 
     @Test func aCompileErrorFailsWithTheCompilersMessageAndLeavesNothing() async throws {
@@ -221,6 +273,11 @@ import TestSupport
     }
 
     private func buildWithAJob(_ setup: Setup, jobsLeft: () async throws -> [String]) async throws {
+        // doctor first: it finds what build Jobs need (the exchange address, the Go builder images).
+        let doctor = try await setup.builder.k8svm(["doctor", "--builder-directory", setup.builder.directory])
+        #expect(doctor.status == 0, "\(doctor)")
+        #expect(doctor.stdout.contains("ok    build Jobs reach this peer at "), "\(doctor.stdout)")
+        #expect(doctor.stdout.contains("ok    golang packages build: "), "\(doctor.stdout)")
         let context = try await setup.package()
         let built = try await setup.build(context)
         #expect(built.status == 0, "\(built)")

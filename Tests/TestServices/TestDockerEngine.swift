@@ -9,7 +9,8 @@ import Glibc
 /// exec root and pidfile in a temporary directory, no bridge and no iptables (containers use the host network), and
 /// its data root in `<package>/.build/k8svm-test-docker` so images survive between runs. Started once per process on
 /// first use (`shared()`), it prepares the images the tests need with the project's own scripts
-/// (`builder-images/make-base.sh` once, then `builder-images/build.sh` for `ccenv-golang` and `runtime-go`, tagged
+/// (`builder-images/make-base.sh` once, then `builder-images/build.sh` for `ccenv-golang` and `runtime-go`, and for
+/// another language's images when a test asks for them (`builderImage(_:)`), tagged
 /// with a hash of `builder-images/`, so a changed Dockerfile or script gives a new image and an unchanged one is
 /// reused), and is stopped by PID when the process exits. Needs root and `dockerd` (docker.io) and `debootstrap`.
 public final class TestDockerEngine: Sendable {
@@ -26,14 +27,29 @@ public final class TestDockerEngine: Sendable {
     public let runtimeGo: String
     /// The repository's root directory.
     public let packageRoot: String
+    /// The tag of the images built from `builder-images/` (`test-` and the hash of its files).
+    public let imageVersion: String
 
-    private init(socketPath: String, baseImage: String, ccenvGolang: String, runtimeGo: String, packageRoot: String) {
+    private init(socketPath: String, baseImage: String, imageVersion: String, packageRoot: String) {
         self.socketPath = socketPath
         engine = DockerEngine(socketPath: socketPath)
         self.baseImage = baseImage
-        self.ccenvGolang = ccenvGolang
-        self.runtimeGo = runtimeGo
+        self.imageVersion = imageVersion
+        ccenvGolang = "k8svm/ccenv-golang:\(imageVersion)"
+        runtimeGo = "k8svm/runtime-go:\(imageVersion)"
         self.packageRoot = packageRoot
+    }
+
+    /// `k8svm/NAME:imageVersion` of another builder image (`ccenv-node`, `runtime-node`, …), built with
+    /// `builder-images/build.sh` on first use, for the tests of that language only.
+    public func builderImage(_ name: String) async throws -> String {
+        let image = "k8svm/\(name):\(imageVersion)"
+        if try await !engine.imageExists(image) {
+            try await ShellCommand.run([packageRoot + "/builder-images/build.sh", "-", baseImage],
+                                       environment: ["DOCKER_HOST": dockerHost, "K8SVM_IMAGE_VERSION": imageVersion,
+                                                     "K8SVM_IMAGES": name]).check()
+        }
+        return image
     }
 
     private static let instance = Task<TestDockerEngine, any Error> { try await start() }
@@ -114,10 +130,10 @@ public final class TestDockerEngine: Sendable {
             // The images of earlier versions of builder-images/ would pile up in the cache.
             let listed = try await ShellCommand.run(["/usr/bin/env", "docker", "images", "--format", "{{.Repository}}:{{.Tag}}",
                                                      "--filter", "reference=k8svm/*:test-*"], environment: environment)
-            let stale = listed.output.split(separator: "\n").map(String.init).filter { $0 != ccenv && $0 != runtime }
+            let stale = listed.output.split(separator: "\n").map(String.init).filter { !$0.hasSuffix(":" + version) }
             if !stale.isEmpty { _ = try await ShellCommand.run(["/usr/bin/env", "docker", "rmi"] + stale, environment: environment) }
         }
-        return TestDockerEngine(socketPath: socket, baseImage: base, ccenvGolang: ccenv, runtimeGo: runtime, packageRoot: root)
+        return TestDockerEngine(socketPath: socket, baseImage: base, imageVersion: version, packageRoot: root)
     }
 
     /// The first 12 hex digits of a hash over the files of `builder-images/` but its documentation (paths and contents)
