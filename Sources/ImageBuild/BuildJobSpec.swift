@@ -3,8 +3,9 @@ import KubernetesClient
 
 /// The Kubernetes Job of one stage-1 build: one Pod, never retried (`backoffLimit` 0), stopped by Kubernetes at the
 /// build timeout (`activeDeadlineSeconds`), removed by the TTL controller if K8sVM could not delete it, hardened like
-/// every K8sVM Pod (`PodHardening`), with the configured resources and the operator's pod template laid over it. Its
-/// Pod carries the label `k8svm.io/stage1` with the Job's name, by which the runner watches it.
+/// every K8sVM Pod (`PodHardening`), with the configured resources and the operator's pod template laid over it,
+/// owned by the peer Pod when that is configured. Its Pod carries the label `k8svm.io/stage1` with the Job's name, by
+/// which the runner watches it.
 public struct BuildJobSpec: Sendable {
     /// The build container's name (a `build.podTemplate` names it).
     public static let containerName = "build"
@@ -63,6 +64,6 @@ public struct BuildJobSpec: Sendable {
         spec.backoffLimit = 0
         spec.activeDeadlineSeconds = max(1, timeout.wholeSecondsUp)
         spec.ttlSecondsAfterFinished = settings.ttlSecondsAfterFinished
-        return Job(metadata: ObjectMeta(name: name, labels: labels), spec: spec)
+        return Job(metadata: ObjectMeta(name: name, labels: labels, ownerReferences: settings.owner.map { [$0] }), spec: spec)
     }
 }

@@ -32,6 +32,8 @@ public struct JobStageOneRunner: StageOneRunner {
         public var cacheVolumeClaim = ""
         /// The operator's additions to every build Pod (`build.podTemplate`; its container is `build`).
         public var podTemplate: PodTemplate?
+        /// The object that owns every build Job (the peer Pod): deleting it deletes them.
+        public var owner: OwnerReference?
 
         public init(namespace: String, exchangeAdvertisedHost: String) {
             self.namespace = namespace

@@ -21,12 +21,7 @@ public struct PrivateDirectory: Sendable {
 
     /// Writes `contents` to `name` inside the directory with mode 0600.
     public func write(_ contents: Data, to name: String) throws {
-        let file = path + "/" + name
-        let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw K8sVMError("cannot create \(file): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        let written = contents.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        guard written == contents.count else { throw K8sVMError("cannot write \(file)") }
+        try ScratchFile.write(contents, to: path + "/" + name, mode: 0o600)
     }
 
     /// Removes the directory and everything in it.

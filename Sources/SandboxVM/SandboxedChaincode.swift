@@ -44,18 +44,19 @@ public final class SandboxedChaincode: ChaincodeInstance {
             try ExecutablePlacement.place(hostExecutable, at: "\(directory)/chaincode/\(name)")
 
             // Inside, a named peer host resolves to the relay; an address becomes 127.0.0.1.
-            let isAddress = peerHost.contains(":") || peerHost.allSatisfy { $0.isNumber || $0 == "." }
+            // (By bytes: Foundation's substring search would load ICU's collation data on every launch.)
+            let isAddress = peerHost.utf8.contains(UInt8(ascii: ":"))
+                || peerHost.utf8.allSatisfy { $0 == UInt8(ascii: ".") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
             let insideHost = isAddress ? "127.0.0.1" : peerHost
             var inside = connection
             inside.peerAddress = "\(insideHost):\(peerPort)"
             let shim = ShimEnvironment(connection: inside, tlsDirectory: tlsDirectory)
             for (file, contents) in shim.files {
-                try contents.write(to: URL(fileURLWithPath: "\(directory)/tls/\(file)"))
+                try ScratchFile.write(contents, to: "\(directory)/tls/\(file)", mode: 0o600)
                 try host.handOver("\(directory)/tls/\(file)")
             }
-            try Data("127.0.0.1 localhost \(isAddress ? "" : insideHost)\n::1 localhost ip6-localhost\n".utf8)
-                .write(to: URL(fileURLWithPath: "\(directory)/hosts"))
-            chmod("\(directory)/hosts", 0o644)
+            try ScratchFile.write(Data("127.0.0.1 localhost \(isAddress ? "" : insideHost)\n::1 localhost ip6-localhost\n".utf8),
+                                  to: "\(directory)/hosts", mode: 0o644)
 
             relay = try StreamRelay(listening: .unix(path: "\(directory)/relay/peer.sock"),
                                     target: .tcp(host: peerHost, port: peerPort), mode: .receiveHandedOver,

@@ -69,6 +69,17 @@ import TestSupport
                                        environment: environment).check()
         }
 
+        /// The image `build` recorded in `context`, pulled back from the registry by digest and run (no network) with
+        /// the peer address the shims read; its output.
+        func runImage(builtIn context: String, peerAddress: String) async throws -> String {
+            let image = try SourceImageBuildTests.image(in: context)
+            try await ShellCommand.run(["/usr/bin/docker", "pull", "-q", image.pinned], environment: environment).check()
+            let ran = try await ShellCommand.run(["/usr/bin/docker", "run", "--rm", "--network", "none", "-e",
+                                                  "CORE_PEER_ADDRESS=\(peerAddress)", image.pinned], environment: environment)
+            try ran.check()
+            return ran.output
+        }
+
         func build(_ context: String) async throws -> TestProcessResult {
             try await builder.verb("build", ["\(context)/src", "\(context)/metadata", "\(context)/bld"])
         }
@@ -117,13 +128,8 @@ import TestSupport
         #expect(try await setup.buildContainers().isEmpty, "the build container is removed")
 
         // The image, pulled back by digest from the registry, runs the binary through the runtime's start script.
-        try await ShellCommand.run(["/usr/bin/docker", "pull", "-q", image.pinned], environment: setup.environment).check()
-        let ran = try await ShellCommand.run(["/usr/bin/docker", "run", "--rm", "--network", "none", "-e",
-                                              "CORE_PEER_ADDRESS=peer0.org1.example.com:7052", image.pinned],
-                                             environment: setup.environment)
-        try ran.check()
-        #expect(ran.output.contains("hello from chaincode: args [-peer.address=peer0.org1.example.com:7052], uid 1000"),
-                "\(ran.output)")
+        let ran = try await setup.runImage(builtIn: context, peerAddress: "peer0.org1.example.com:7052")
+        #expect(ran.contains("hello from chaincode: args [-peer.address=peer0.org1.example.com:7052], uid 1000"), "\(ran)")
         let labels = try await ShellCommand.run(["/usr/bin/docker", "image", "inspect", "--format",
                                                  "{{index .Config.Labels \"org.hyperledger.fabric.chaincode.label\"}}", image.pinned],
                                                 environment: setup.environment)
@@ -163,14 +169,9 @@ import TestSupport
         let built = try await setup.build(context)
         #expect(built.status == 0, "\(built)")
         #expect(built.stderr.contains("npm install --omit=dev (in src"), "the plan chose npm install in src/: \(built.stderr)")
-        let image = try Self.image(in: context)
-        try await ShellCommand.run(["/usr/bin/docker", "pull", "-q", image.pinned], environment: setup.environment).check()
-        let ran = try await ShellCommand.run(["/usr/bin/docker", "run", "--rm", "--network", "none", "-e",
-                                              "CORE_PEER_ADDRESS=peer0.org1.example.com:7052", image.pinned],
-                                             environment: setup.environment)
-        try ran.check()
-        #expect(ran.output.contains("hello from node chaincode: args --peer.address peer0.org1.example.com:7052, uid 1000, in /k8svm/chaincode"),
-                "\(ran.output)")
+        let ran = try await setup.runImage(builtIn: context, peerAddress: "peer0.org1.example.com:7052")
+        #expect(ran.contains("hello from node chaincode: args --peer.address peer0.org1.example.com:7052, uid 1000, in /k8svm/chaincode"),
+                "\(ran)")
 
         // Without a start script the peer could not start it: refused before any container.
         try #"{"name":"greeter","version":"1.0.0","scripts":{"test":"true"}}"#.write(toFile: source + "/package.json", atomically: true, encoding: .utf8)
@@ -180,6 +181,48 @@ import TestSupport
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("src/package.json has no start script"), "\(refused.stderr)")
         #expect(try await setup.containersCreated(since: started) == 0, "refused before any container")
+    }
+
+    /// A Java package of prebuilt jars (Fabric's javaenv runs them with the shim's `ContractRouter` on the class
+    /// path), built and started for real; and the runtime's start of an uber jar, as Gradle's or Maven's build leaves
+    /// it. The jars are compiled with the ccenv-java image's JDK; the class stands in for the shim (Maven Central,
+    /// where the real one is, is not reachable here), under the shim's name.
+    @Test func aJavaPackageOfJarsAndAnUberJarStartAsFabricsJavaPlatformStartsThem() async throws {
+        let setup = try await Setup()
+        defer { setup.finish() }
+        try await setup.provide(ccenv: "ccenv-java", runtime: "runtime-java")
+        let tools = setup.workspace.path("java-tools")
+        try FileManager.default.createDirectory(atPath: tools, withIntermediateDirectories: true)
+        try """
+            package org.hyperledger.fabric.contract;
+
+            public final class ContractRouter {
+                public static void main(String[] args) {
+                    System.out.println("hello from java chaincode: " + String.join(" ", args) + ", in " + System.getProperty("user.dir"));
+                }
+            }
+            """.write(toFile: tools + "/ContractRouter.java", atomically: true, encoding: .utf8)
+        try await ShellCommand.run(["/usr/bin/docker", "run", "--rm", "--network", "none", "--user", "0", "-v", "\(tools):/w",
+                                    "--entrypoint", "/bin/sh", try await setup.docker.builderImage("ccenv-java"), "-c",
+                                    "cd /w && javac -d classes ContractRouter.java && mkdir -p package/lib uber"
+                                    + " && jar cf package/lib/chaincode.jar -C classes ."
+                                    + " && jar cfe uber/chaincode.jar org.hyperledger.fabric.contract.ContractRouter -C classes ."
+                                    + " && touch uber/.uberjar && chmod -R a+rX /w"],
+                                   environment: setup.environment).check()
+
+        let context = try await setup.builder.installPackage(from: tools + "/package", label: "jars_1.0", type: "java")
+        let built = try await setup.build(context)
+        #expect(built.status == 0, "\(built)")
+        #expect(built.stderr.contains("no build file, the package's jars are the chaincode"), "\(built.stderr)")
+        let ran = try await setup.runImage(builtIn: context, peerAddress: "peer0.org1.example.com:7052")
+        #expect(ran.contains("hello from java chaincode: --peerAddress peer0.org1.example.com:7052, in /k8svm/chaincode"),
+                "\(ran)")
+
+        let runtime = try await setup.docker.builderImage("runtime-java")
+        let uber = try await ShellCommand.run(["/usr/bin/docker", "run", "--rm", "--network", "none", "-e", "CORE_PEER_ADDRESS=peer:7052",
+                                               "-v", "\(tools)/uber:/k8svm/chaincode:ro", runtime], environment: setup.environment)
+        try uber.check()
+        #expect(uber.output.contains("hello from java chaincode: --peerAddress peer:7052"), "java -jar of the uber jar: \(uber.output)")
     }
 
     @Test func aCompileErrorFailsWithTheCompilersMessageAndLeavesNothing() async throws {
@@ -281,12 +324,9 @@ import TestSupport
         let context = try await setup.package()
         let built = try await setup.build(context)
         #expect(built.status == 0, "\(built)")
-        let image = try Self.image(in: context)
         let left = try await jobsLeft()
         #expect(left.isEmpty, "the build Job is deleted: \(left)")
-        try await ShellCommand.run(["/usr/bin/docker", "pull", "-q", image.pinned], environment: setup.environment).check()
-        let ran = try await ShellCommand.run(["/usr/bin/docker", "run", "--rm", "--network", "none", "-e", "CORE_PEER_ADDRESS=peer:7052",
-                                              image.pinned], environment: setup.environment)
-        #expect(ran.output.contains("hello from chaincode: args [-peer.address=peer:7052]"), "\(ran.output)")
+        let ran = try await setup.runImage(builtIn: context, peerAddress: "peer:7052")
+        #expect(ran.contains("hello from chaincode: args [-peer.address=peer:7052]"), "\(ran)")
     }
 }

@@ -38,6 +38,17 @@ import TestSupport
         return settings
     }
 
+    /// The builder image of a build that never ends: on the fake, an image that sleeps; on a real cluster, the ccenv
+    /// image with a CPU request no node can meet, so that the build Pod is never scheduled.
+    private func neverEndingBuild(_ cluster: StageOneCluster, _ settings: inout JobStageOneRunner.Settings) -> String {
+        guard let fake = cluster.fake else {
+            settings.resources.cpuRequest = "100000"
+            return cluster.ccenvImage
+        }
+        fake.registerImage("127.0.0.1:5000/k8svm/ccenv-never-done", entrypoint: ["/bin/sleep", "600"])
+        return "127.0.0.1:5000/k8svm/ccenv-never-done:test"
+    }
+
     /// Runs `body` with a scratch directory, the cluster, a run id (the `k8svm.test/run` label of its Jobs) and the
     /// Jobs of that run as the API server reports them; all are cleaned up afterwards.
     private func withRecordedRun(_ body: (Scratch, StageOneCluster, String, JobRecord) async throws -> Void) async throws {
@@ -162,6 +173,44 @@ import TestSupport
         }
     }
 
+    /// With the peer Pod as owner, a build Job goes when the peer Pod goes: the garbage collector deletes it, and the
+    /// build that waited for it fails at once, saying why.
+    @Test func aBuildJobOwnedByThePeerPodIsRemovedWithIt() async throws {
+        try await withRecordedRun { scratch, cluster, run, jobs in
+            var peer = Pod(metadata: ObjectMeta(name: "peer-owner-" + run.prefix(8), labels: ["k8svm.test/run": run]),
+                           spec: PodSpec(containers: [Container(name: "peer", image: cluster.ccenvImage)]))
+            peer.spec?.containers[0].command = ["/bin/sleep", "600"]
+            peer.spec?.terminationGracePeriodSeconds = 1
+            let owner = try await cluster.client.create(peer, namespace: cluster.namespace)
+            // A build that never ends by itself, so that only the owner's deletion ends it.
+            var buildSettings = settings(cluster, run: run)
+            let builderImage = neverEndingBuild(cluster, &buildSettings)
+            buildSettings.owner = OwnerReference(apiVersion: "v1", kind: "Pod", name: owner.metadata.name ?? "",
+                                                 uid: owner.metadata.uid ?? "")
+            let runner = JobStageOneRunner(client: cluster.client, settings: buildSettings, log: { _ in })
+            let job = try StageOneJob(label: "owned", type: .golang, path: "", sourceDirectory: try GoSource.write(in: scratch),
+                                      builderImage: builderImage, timeout: .seconds(120), layerFile: scratch.path + "/layer.tar.gz")
+            let building = Task { try await runner.run(job) }
+            let sent = ContinuousClock.now + .seconds(30)
+            while jobs.first == nil, ContinuousClock.now < sent { try await Task.sleep(for: .milliseconds(100)) }
+            let created = try #require(jobs.first, "the build Job was created")
+            #expect(created.metadata.ownerReferences == [buildSettings.owner!])
+            // The build Pod exists (the runner follows it) before its owner goes.
+            let podLabel = "k8svm.io/stage1=\(created.metadata.name ?? "")"
+            while try await cluster.client.list(Pod.self, namespace: cluster.namespace, labelSelector: podLabel).items.isEmpty,
+                  ContinuousClock.now < sent {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+
+            let deleted = ContinuousClock.now
+            try await cluster.client.delete(Pod.self, name: owner.metadata.name ?? "", namespace: cluster.namespace)
+            let error = try #require(throws: K8sVMError.self) { try await building.value }
+            #expect(error.message.contains("did not run") && error.message.contains("deleted"), "\(error.message)")
+            #expect(ContinuousClock.now - deleted < .seconds(60), "ended by the owner's deletion, not the build timeout")
+            #expect(try await cluster.awaitNoLeftovers(label: "k8svm.test/run=\(run)").isEmpty, "no Job, build Pod or peer Pod is left")
+        }
+    }
+
     @Test func aBuildPodTemplateCannotTouchWhatK8sVMSets() throws {
         let settings = JobStageOneRunner.Settings(namespace: "ns", exchangeAdvertisedHost: "127.0.0.1")
         for (yaml, message) in [
@@ -208,16 +257,9 @@ import TestSupport
         defer { scratch.remove() }
         try await StageOneCluster.with(scratch: scratch) { cluster in
             let run = UUID().uuidString.lowercased()
-            // A build that never ends, so that only the deadline can stop it: on the fake, a builder image that sleeps; on
-            // a real cluster, a CPU request no node can meet, so that the build Pod is never scheduled.
+            // A build that never ends, so that only the deadline can stop it.
             var buildSettings = settings(cluster, run: run)
-            var builderImage = cluster.ccenvImage
-            if let fake = cluster.fake {
-                builderImage = "127.0.0.1:5000/k8svm/ccenv-never-done:test"
-                fake.registerImage("127.0.0.1:5000/k8svm/ccenv-never-done", entrypoint: ["/bin/sleep", "600"])
-            } else {
-                buildSettings.resources.cpuRequest = "100000"
-            }
+            let builderImage = neverEndingBuild(cluster, &buildSettings)
             let runner = JobStageOneRunner(client: cluster.client, settings: buildSettings, log: { _ in })
             let job = try StageOneJob(label: "stage1-test", type: .golang, path: "", sourceDirectory: try GoSource.write(in: scratch),
                                       builderImage: builderImage, timeout: .seconds(2), layerFile: scratch.path + "/layer.tar.gz")

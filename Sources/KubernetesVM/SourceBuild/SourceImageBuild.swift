@@ -133,6 +133,12 @@ struct SourceImageBuild: Sendable {
             jobSettings.podTemplate = template
             jobSettings.imagePullPolicy = kubernetes.imagePullPolicy
             if !kubernetes.peerName.isEmpty { jobSettings.labels["k8svm.io/peer"] = kubernetes.peerName }
+            if !kubernetes.peerPodUID.isEmpty {
+                // The peer Pod owns its builds: when it is deleted, the garbage collector removes a Job it left.
+                jobSettings.owner = OwnerReference(apiVersion: "v1", kind: "Pod",
+                                                   name: kubernetes.peerName.isEmpty ? KubernetesVM.hostName() : kubernetes.peerName,
+                                                   uid: kubernetes.peerPodUID)
+            }
             do {
                 let output = try await JobStageOneRunner(client: client, settings: jobSettings, log: log).run(job)
                 await client.shutdown()
