@@ -98,9 +98,13 @@ public struct JobStageOneRunner: StageOneRunner {
             try await Self.outcome(client: client, namespace: namespace, job: job, spec: spec, transcript: transcript, log: log)
         }
         let timedOut = ContinuousClock.now - started >= session.job.timeout
-        switch watched {
-        case .exited(let terminated)? where terminated.exitCode == 0:
+        if case .exited(let terminated)? = watched, terminated.exitCode == 0 {
             return terminated.message
+        }
+        if !timedOut, await jobIsGone(spec.name) {
+            throw K8sVMError("the build of \(session.job.label) was stopped: its job \(namespace)/\(spec.name) was deleted before the build ended (by hand, or with its owner, the peer Pod)")
+        }
+        switch watched {
         case .exited(let terminated)?:
             if timedOut { throw session.timedOut }
             if transcript.tail.isEmpty, let message = terminated.message { transcript.append(message) }
@@ -166,6 +170,18 @@ public struct JobStageOneRunner: StageOneRunner {
                 }
                 return .notRun("its pod was deleted before the build ended")
             }
+        }
+    }
+
+    /// Whether the Job no longer exists (someone, or the garbage collector, deleted it).
+    private func jobIsGone(_ name: String) async -> Bool {
+        do {
+            _ = try await client.get(Job.self, name: name, namespace: settings.namespace)
+            return false
+        } catch let error as KubernetesError where error.kind == .notFound {
+            return true
+        } catch {
+            return false
         }
     }
 

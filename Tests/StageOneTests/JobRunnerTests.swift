@@ -204,8 +204,10 @@ import TestSupport
 
             let deleted = ContinuousClock.now
             try await cluster.client.delete(Pod.self, name: owner.metadata.name ?? "", namespace: cluster.namespace)
-            let error = try #require(throws: K8sVMError.self) { try await building.value }
-            #expect(error.message.contains("did not run") && error.message.contains("deleted"), "\(error.message)")
+            let result = await Result(catching: { try await building.value })
+            let error = try #require(throws: K8sVMError.self) { try result.get() }
+            #expect(error.message.contains("was stopped: its job \(cluster.namespace)/\(created.metadata.name ?? "")"
+                                           + " was deleted before the build ended"), "\(error.message)")
             #expect(ContinuousClock.now - deleted < .seconds(60), "ended by the owner's deletion, not the build timeout")
             #expect(try await cluster.awaitNoLeftovers(label: "k8svm.test/run=\(run)").isEmpty, "no Job, build Pod or peer Pod is left")
         }
